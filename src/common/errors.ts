@@ -1,0 +1,86 @@
+/**
+ * Domain errors carry a stable machine code and an HTTP status; the global
+ * filter (http-exception.filter.ts) is the one place that renders them.
+ */
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailedError extends DomainError {
+  constructor(message = 'Validation failed', details?: ErrorDetail[]) {
+    super(400, 'VALIDATION_FAILED', message, details);
+  }
+  static field(field: string, message: string): ValidationFailedError {
+    return new ValidationFailedError(message, [{ field, message }]);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'Authentication required') {
+    super(401, 'UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'You are not allowed to do this', code = 'FORBIDDEN') {
+    super(403, code, message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what = 'Resource') {
+    super(404, 'NOT_FOUND', `${what} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message = 'Conflict', code = 'CONFLICT', details?: ErrorDetail[]) {
+    super(409, code, message, details);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'RATE_LIMITED', 'Too many attempts; try again later', undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  constructor(message = 'The service is temporarily unavailable', code = 'SERVICE_UNAVAILABLE') {
+    super(503, code, message);
+  }
+}
+
+export class TenantDatabaseUnavailableError extends ServiceUnavailableError {
+  constructor() {
+    super("The client's database is temporarily unavailable", 'TENANT_DATABASE_UNAVAILABLE');
+  }
+}
+
+export class TenantRequiredError extends ForbiddenError {
+  constructor() {
+    super('This route needs a client (tenant) user; platform admins reach client data by impersonation', 'TENANT_REQUIRED');
+  }
+}
+
+export class ClientSuspendedError extends ForbiddenError {
+  constructor() {
+    super('This client is suspended', 'CLIENT_SUSPENDED');
+  }
+}

@@ -1,0 +1,98 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { DomainError, ErrorDetail } from './errors.js';
+import { RequestContext } from './request-context.js';
+import { isDatabaseUnavailable, mapPrismaError } from './prisma-errors.js';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+  details?: ErrorDetail[];
+  requestId: string;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/**
+ * The one place errors become HTTP responses: every error, from a domain
+ * error to body-parser's malformed JSON or an unknown route, leaves with the
+ * contract's body. Anything unexpected is a logged 500 that reveals nothing.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const requestId = RequestContext.current()?.requestId ?? String(req?.headers?.['x-request-id'] ?? '');
+    const { body, headers } = this.toBody(exception, requestId);
+    if (body.statusCode >= 500 && body.code !== 'SERVICE_UNAVAILABLE' && body.code !== 'TENANT_DATABASE_UNAVAILABLE') {
+      this.logger.error({ err: exception, requestId }, 'Unhandled error');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
+    res.status(body.statusCode).json(body);
+  }
+
+  toBody(exception: unknown, requestId: string): { body: ErrorBody; headers?: Record<string, string> } {
+    const make = (status: number, code: string, message: string, details?: ErrorDetail[]): ErrorBody => ({
+      statusCode: status,
+      error: STATUS_CODES[status] ?? 'Error',
+      code,
+      message,
+      ...(details && details.length > 0 ? { details } : {}),
+      requestId,
+    });
+
+    if (exception instanceof DomainError) {
+      return { body: make(exception.status, exception.code, exception.message, exception.details), headers: exception.headers };
+    }
+    const prisma = mapPrismaError(exception);
+    if (prisma) {
+      return { body: make(prisma.status, prisma.code, prisma.message, prisma.details), headers: prisma.headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      if (typeof response === 'object' && response !== null && 'message' in response) {
+        const m = (response as { message: unknown }).message;
+        message = Array.isArray(m) ? m.join('; ') : String(m);
+      }
+      if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
+        message = 'Route not found';
+      }
+      return { body: make(status, CODE_BY_STATUS[status] ?? `HTTP_${status}`, message) };
+    }
+    // body-parser errors (malformed JSON, too large, bad charset) carry a status.
+    const e = exception as { status?: number; statusCode?: number; type?: string; message?: string };
+    const status = e?.status ?? e?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const message = e.type === 'entity.parse.failed' ? 'Malformed JSON in request body' : (e.message ?? 'Bad request');
+      return { body: make(status, CODE_BY_STATUS[status] ?? `HTTP_${status}`, message) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return { body: make(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable') };
+    }
+    return { body: make(500, 'INTERNAL_ERROR', 'Internal server error') };
+  }
+}

@@ -1,0 +1,92 @@
+import { DomainError } from './errors.js';
+
+/** Error codes from node-postgres / Prisma that mean "the database is not reachable". */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '3D000', // database does not exist
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+]);
+
+function codesOf(err: unknown, depth = 0): string[] {
+  if (!err || typeof err !== 'object' || depth > 5) return [];
+  const e = err as { code?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown; code?: unknown }; message?: unknown };
+  const codes: string[] = [];
+  if (typeof e.code === 'string') codes.push(e.code);
+  if (e.meta && typeof e.meta.code === 'string') codes.push(e.meta.code);
+  codes.push(...codesOf(e.cause, depth + 1));
+  if (e.meta?.driverAdapterError) codes.push(...codesOf(e.meta.driverAdapterError, depth + 1));
+  const msg = typeof e.message === 'string' ? e.message : '';
+  if (/Connection terminated|connect ECONNREFUSED|Can't reach database|timeout exceeded when trying to connect|DatabaseNotReachable|terminating connection/i.test(msg)) {
+    codes.push('ECONNREFUSED');
+  }
+  return codes;
+}
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return codesOf(err).some((c) => CONNECTION_CODES.has(c));
+}
+
+/** Postgres SQLSTATE of a constraint violation, and the constraint's name, when known. */
+export function constraintViolation(err: unknown): { sqlState: string; constraint?: string } | null {
+  const seen = new Set<unknown>();
+  const walk = (e: unknown, depth: number): { sqlState: string; constraint?: string } | null => {
+    if (!e || typeof e !== 'object' || depth > 6 || seen.has(e)) return null;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    const code = typeof o.code === 'string' ? o.code : undefined;
+    const original = (o.originalCode ?? o.code) as string | undefined;
+    if (original && /^23\d{3}$/.test(original)) {
+      return { sqlState: original, constraint: (o.constraint as string) ?? extractConstraint(String(o.originalMessage ?? o.message ?? '')) };
+    }
+    if (code === 'P2002') return { sqlState: '23505', constraint: extractConstraint(String(o.message ?? '')) ?? targetOf(o) };
+    if (code === 'P2003') return { sqlState: '23503', constraint: extractConstraint(String(o.message ?? '')) };
+    for (const key of ['cause', 'meta', 'driverAdapterError']) {
+      const found = walk(o[key], depth + 1);
+      if (found) return found;
+    }
+    const msg = String(o.message ?? '');
+    if (/violates exclusion constraint/.test(msg)) return { sqlState: '23P01', constraint: extractConstraint(msg) };
+    if (/violates unique constraint|duplicate key/.test(msg)) return { sqlState: '23505', constraint: extractConstraint(msg) };
+    if (/violates check constraint/.test(msg)) return { sqlState: '23514', constraint: extractConstraint(msg) };
+    if (/violates foreign key constraint/.test(msg)) return { sqlState: '23503', constraint: extractConstraint(msg) };
+    return null;
+  };
+  return walk(err, 0);
+}
+
+function extractConstraint(message: string): string | undefined {
+  return /constraint "([^"]+)"/.exec(message)?.[1];
+}
+
+function targetOf(o: Record<string, unknown>): string | undefined {
+  const meta = o.meta as { target?: unknown } | undefined;
+  return Array.isArray(meta?.target) ? meta.target.join(',') : typeof meta?.target === 'string' ? meta.target : undefined;
+}
+
+/** Fallback mapping for database errors that escaped a repository. */
+export function mapPrismaError(err: unknown): DomainError | null {
+  if (isDatabaseUnavailable(err)) return null;
+  const v = constraintViolation(err);
+  if (v?.sqlState === '23505' || v?.sqlState === '23P01') return new DomainError(409, 'CONFLICT', 'The request conflicts with existing data');
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'P2025') return new DomainError(404, 'NOT_FOUND', 'Resource not found');
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {
+    return new DomainError(400, 'VALIDATION_FAILED', 'Invalid value');
+  }
+  return null;
+}

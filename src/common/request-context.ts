@@ -1,0 +1,27 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Per-request state carried through async calls (AsyncLocalStorage). It is
+ * how the TenantPrismaProvider finds the request's tenant connection without
+ * request-scoped providers (which would bubble into every singleton that
+ * depends on them, including those the CLI uses).
+ */
+export interface RequestContextStore {
+  requestId: string;
+  userId?: string;
+  clientId?: string | null;
+  impersonationSessionId?: string;
+  /** Set by the TenantGuard: the tenant's Prisma client, leased for this request. */
+  tenant?: unknown;
+}
+
+const storage = new AsyncLocalStorage<RequestContextStore>();
+
+export const RequestContext = {
+  run<T>(store: RequestContextStore, fn: () => T): T {
+    return storage.run(store, fn);
+  },
+  current(): RequestContextStore | undefined {
+    return storage.getStore();
+  },
+};

@@ -1,0 +1,212 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const bool = () =>
+  Transform(({ value }) => {
+    if (value === undefined || value === '') return undefined;
+    if (typeof value === 'boolean') return value;
+    const v = String(value).toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+    return value; // left as a string so @IsBoolean reports it
+  });
+const int = () =>
+  Transform(({ value }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value));
+
+/**
+ * The environment, validated at boot. A bad value stops start-up with a
+ * message naming the variable; see README "Configuration".
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  /** Main database. When absent, an embedded PostgreSQL is started under .data/. */
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_port: false }, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** Comma-separated `name=postgresql://…` (or bare URLs) servers for tenant databases. */
+  @IsOptional()
+  @IsString()
+  TENANT_DATABASE_SERVERS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Key for secrets at rest (TOTP secrets, tenant database passwords); derived from JWT_SECRET when absent. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'ENCRYPTION_KEY must be at least 32 characters' })
+  ENCRYPTION_KEY?: string;
+
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @IsString()
+  PLATFORM_ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'PLATFORM_ADMIN_PASSWORD must be at least 10 characters' })
+  PLATFORM_ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @bool()
+  @IsBoolean()
+  SIGNUP_ENABLED = true;
+
+  @IsOptional()
+  @bool()
+  @IsBoolean()
+  DB_MIGRATE_ON_START = true;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  LLM_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_MODEL?: string;
+
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  LLM_TIMEOUT_MS = 8000;
+
+  /** Access token lifetime in seconds. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(30)
+  ACCESS_TOKEN_TTL = 900;
+
+  /** Refresh token lifetime in seconds. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(60)
+  REFRESH_TOKEN_TTL = 30 * 24 * 3600;
+
+  /** Tenancy limits: most tenant Prisma clients kept open at once (LRU). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  TENANT_MAX_CLIENTS = 500;
+
+  /** Connections per tenant pool. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  TENANT_POOL_SIZE = 4;
+
+  /** Most tenant database connections this instance holds at once, all tenants together. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  TENANT_CONNECTION_BUDGET = 40;
+
+  /** A tenant client unused this long (ms) is closed. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(100)
+  TENANT_IDLE_MS = 60000;
+
+  /** How long a request waits for a tenant connection before 503 (ms). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(10)
+  TENANT_ACQUIRE_TIMEOUT_MS = 5000;
+
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MAIN_POOL_SIZE = 10;
+
+  /** Port of the embedded PostgreSQL (used only without DATABASE_URL). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR = '.data';
+}
+
+export type AppConfig = EnvironmentVariables & { DATABASE_URL: string; JWT_SECRET: string };
+
+/** Validates `env`; throws one Error listing every bad variable. */
+export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
+  // Only our variables: the rest of the environment is none of our business.
+  const known = Object.fromEntries(Object.entries(env).filter(([k]) => CONFIG_KEYS.has(k)));
+  const config = plainToInstance(EnvironmentVariables, known, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+    problems.push('JWT_SECRET: required in production');
+  }
+  if ((config.PLATFORM_ADMIN_EMAIL === undefined) !== (config.PLATFORM_ADMIN_PASSWORD === undefined)) {
+    problems.push('PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD must be given together');
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
+
+const CONFIG_KEYS = new Set([
+  ...Object.keys(new EnvironmentVariables()),
+  'DATABASE_URL',
+  'TENANT_DATABASE_SERVERS',
+  'JWT_SECRET',
+  'ENCRYPTION_KEY',
+  'PLATFORM_ADMIN_EMAIL',
+  'PLATFORM_ADMIN_PASSWORD',
+  'LLM_BASE_URL',
+  'LLM_API_KEY',
+  'LLM_MODEL',
+]);

@@ -1,0 +1,305 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient as TenantPrismaClient } from '../generated/prisma-client/client.js';
+import { AppConfigService } from '../config/config.service.js';
+import { NotFoundError, ServiceUnavailableError, TenantDatabaseUnavailableError } from '../common/errors.js';
+import { isDatabaseUnavailable } from '../common/prisma-errors.js';
+import { InvalidationService } from './invalidation.service.js';
+import { TenantRecord, TenantRegistryService } from './tenant-registry.service.js';
+import { Semaphore } from './semaphore.js';
+
+export type TenantPrisma = ReturnType<typeof createTenantClient>;
+
+function createTenantClient(pool: pg.Pool) {
+  // Connection failures of a tenant database surface as 503
+  // TENANT_DATABASE_UNAVAILABLE for that tenant only.
+  return new TenantPrismaClient({ adapter: new PrismaPg(pool) }).$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (err) {
+          if (isDatabaseUnavailable(err)) throw new TenantDatabaseUnavailableError();
+          throw err;
+        }
+      },
+    },
+  });
+}
+
+interface Entry {
+  clientId: string;
+  record: TenantRecord;
+  pool: pg.Pool;
+  prisma: TenantPrisma;
+  leases: number;
+  lastUsed: number;
+}
+
+export interface TenantLease {
+  readonly prisma: TenantPrisma;
+  readonly clientId: string;
+  release(): void;
+}
+
+export interface TenantPoolStats {
+  clients: number;
+  leases: number;
+  connections: number;
+  connectionsInUse: number;
+  waiting: number;
+  budget: number;
+  evictions: number;
+  created: number;
+}
+
+/**
+ * One Prisma client per active tenant, created once even under concurrent
+ * first use, kept in an LRU with a cap. Each has a small pool; all pools
+ * together never hold more than the connection budget (every connection takes
+ * a token before it opens and gives it back when it closes). Idle clients are
+ * closed; eviction skips clients that a request holds (a lease) or that have
+ * queries in flight, so it never loses work.
+ */
+@Injectable()
+export class TenantConnectionManager implements OnApplicationShutdown {
+  private readonly logger = new Logger(TenantConnectionManager.name);
+  private readonly entries = new Map<string, Entry>(); // insertion order = LRU order
+  private readonly pending = new Map<string, Promise<Entry>>();
+  readonly budget: Semaphore;
+  private readonly maxClients: number;
+  private readonly poolSize: number;
+  private readonly idleMs: number;
+  private readonly acquireTimeoutMs: number;
+  private readonly sweeper: NodeJS.Timeout;
+  private evictions = 0;
+  private created = 0;
+  private closed = false;
+
+  constructor(
+    private readonly registry: TenantRegistryService,
+    invalidation: InvalidationService,
+    config: AppConfigService,
+  ) {
+    this.maxClients = config.get('TENANT_MAX_CLIENTS');
+    this.poolSize = config.get('TENANT_POOL_SIZE');
+    this.idleMs = config.get('TENANT_IDLE_MS');
+    this.acquireTimeoutMs = config.get('TENANT_ACQUIRE_TIMEOUT_MS');
+    this.budget = new Semaphore(config.get('TENANT_CONNECTION_BUDGET'));
+    this.sweeper = setInterval(() => void this.sweepIdle(), Math.min(this.idleMs, 10_000));
+    this.sweeper.unref();
+    // A suspended, deleted or moved client: drop its connections everywhere.
+    invalidation.subscribe((msg) => {
+      if (msg.kind === 'client') void this.close(msg.id);
+    });
+  }
+
+  /** The tenant's Prisma client (for the CLI, jobs, tests). Prefer `acquire` when a request spans several queries. */
+  async forClient(clientId: string): Promise<TenantPrisma> {
+    const lease = await this.acquire(clientId);
+    lease.release();
+    return lease.prisma;
+  }
+
+  /** A lease pins the tenant's client against eviction until released. */
+  async acquire(clientId: string): Promise<TenantLease> {
+    if (this.closed) throw new ServiceUnavailableError('Shutting down');
+    let entry = this.entries.get(clientId);
+    if (!entry) {
+      let p = this.pending.get(clientId);
+      if (!p) {
+        p = this.open(clientId).finally(() => this.pending.delete(clientId));
+        this.pending.set(clientId, p);
+      }
+      entry = await p;
+    }
+    entry.leases++;
+    entry.lastUsed = Date.now();
+    // Move to the most recently used end.
+    this.entries.delete(clientId);
+    this.entries.set(clientId, entry);
+    let released = false;
+    const e = entry;
+    return {
+      prisma: entry.prisma,
+      clientId,
+      release: () => {
+        if (released) return;
+        released = true;
+        e.leases--;
+        e.lastUsed = Date.now();
+      },
+    };
+  }
+
+  private async open(clientId: string): Promise<Entry> {
+    const record = await this.registry.get(clientId);
+    if (!record || record.status === 'deleted') throw new NotFoundError('Client');
+    const { server } = record;
+    const budget = this.budget;
+    const acquireTimeoutMs = this.acquireTimeoutMs;
+    const manager = this;
+    // Every connection of every tenant pool takes a budget token first.
+    class BudgetedClient extends pg.Client {
+      private holdsToken = false;
+      // pg-pool calls connect(callback); direct use awaits the promise.
+      override connect(): Promise<pg.Client>;
+      override connect(callback: (err: Error | null, c?: pg.Client) => void): void;
+      override connect(callback?: (err: Error | null, c?: pg.Client) => void): Promise<pg.Client> | void {
+        const run = async () => {
+          const got = await budget.acquire(acquireTimeoutMs, () => manager.freeOneConnection());
+          if (!got) throw new TenantDatabaseUnavailableError();
+          this.holdsToken = true;
+          this.once('end', () => this.giveBack());
+          try {
+            await super.connect();
+          } catch (err) {
+            this.giveBack();
+            throw err;
+          }
+          return this as pg.Client;
+        };
+        if (callback) {
+          run().then(
+            (c) => callback(null, c),
+            (err: Error) => callback(err),
+          );
+          return;
+        }
+        return run();
+      }
+      private giveBack(): void {
+        if (!this.holdsToken) return;
+        this.holdsToken = false;
+        budget.release();
+      }
+    }
+    const pool = new pg.Pool({
+      Client: BudgetedClient as unknown as new () => pg.ClientBase,
+      host: server.host,
+      port: server.port,
+      user: record.role,
+      password: record.password,
+      database: record.databaseName,
+      max: this.poolSize,
+      idleTimeoutMillis: Math.min(this.idleMs, 5_000),
+      connectionTimeoutMillis: this.acquireTimeoutMs,
+      options: '-c statement_timeout=15000',
+      application_name: 'freetimechat-tenant',
+    });
+    pool.on('error', () => undefined);
+    const entry: Entry = { clientId, record, pool, prisma: createTenantClient(pool), leases: 0, lastUsed: Date.now() };
+    this.entries.set(clientId, entry);
+    this.created++;
+    this.enforceCap();
+    return entry;
+  }
+
+  private isIdle(e: Entry): boolean {
+    return e.leases === 0 && e.pool.totalCount === e.pool.idleCount && e.pool.waitingCount === 0;
+  }
+
+  private enforceCap(): void {
+    if (this.entries.size <= this.maxClients) return;
+    for (const e of this.entries.values()) {
+      if (this.entries.size <= this.maxClients) break;
+      if (this.isIdle(e)) void this.evict(e);
+    }
+  }
+
+  /**
+   * Called when the budget is exhausted: close an idle connection somewhere,
+   * least recently used tenant first. Returns true if one is being closed.
+   */
+  private freeOneConnection(): boolean {
+    for (const e of this.entries.values()) {
+      if (this.isIdle(e) && e.pool.totalCount > 0) {
+        void this.evict(e);
+        return true;
+      }
+    }
+    for (const e of this.entries.values()) {
+      const idle = (e.pool as unknown as { _idle?: { client: pg.PoolClient }[] })._idle;
+      const remove = (e.pool as unknown as { _remove?: (c: pg.PoolClient) => void })._remove;
+      if (idle && idle.length > 0 && typeof remove === 'function') {
+        remove.call(e.pool, idle[0].client);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async evict(e: Entry): Promise<void> {
+    if (this.entries.get(e.clientId) !== e) return;
+    this.entries.delete(e.clientId);
+    this.evictions++;
+    await this.dispose(e);
+  }
+
+  private async dispose(e: Entry): Promise<void> {
+    await e.prisma.$disconnect().catch(() => undefined);
+    await e.pool.end().catch(() => undefined);
+  }
+
+  /** Closes a tenant's client (suspension, deletion); waits for in-flight leases up to a few seconds. */
+  async close(clientId: string): Promise<void> {
+    const e = this.entries.get(clientId);
+    if (!e) return;
+    this.entries.delete(clientId);
+    const deadline = Date.now() + 5_000;
+    while ((e.leases > 0 || e.pool.totalCount !== e.pool.idleCount) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await this.dispose(e);
+  }
+
+  private async sweepIdle(): Promise<void> {
+    const now = Date.now();
+    for (const e of [...this.entries.values()]) {
+      if (now - e.lastUsed >= this.idleMs && this.isIdle(e)) await this.evict(e);
+    }
+  }
+
+  stats(): TenantPoolStats {
+    let leases = 0;
+    let connections = 0;
+    let inUse = 0;
+    let waiting = 0;
+    for (const e of this.entries.values()) {
+      leases += e.leases;
+      connections += e.pool.totalCount;
+      inUse += e.pool.totalCount - e.pool.idleCount;
+      waiting += e.pool.waitingCount;
+    }
+    return {
+      clients: this.entries.size,
+      leases,
+      connections,
+      connectionsInUse: inUse,
+      waiting,
+      budget: this.budget.capacity,
+      evictions: this.evictions,
+      created: this.created,
+    };
+  }
+
+  /** Tokens currently taken (open tenant connections, including those being opened). */
+  get connectionsOpen(): number {
+    return this.budget.inUse;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => this.dispose(e)));
+    this.logger.debug(`closed ${all.length} tenant clients`);
+  }
+}
+
+export function toTenantUnavailable(err: unknown): never {
+  if (isDatabaseUnavailable(err)) throw new TenantDatabaseUnavailableError();
+  throw err;
+}

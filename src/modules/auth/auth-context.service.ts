@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { MainPrismaService } from '../../database/main-prisma.service.js';
+import { InvalidationService } from '../../database/invalidation.service.js';
+import { TenantRegistryService } from '../../database/tenant-registry.service.js';
+import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
+import { Capability, CAPABILITIES, isCapability } from '../rbac/capabilities.js';
+import { AccessTokenClaims, AuthContext, AuthenticatedUser } from './auth-context.js';
+
+interface SessionState {
+  userId: string;
+  revoked: boolean;
+  expiresAt: number;
+}
+interface ImpersonationState {
+  impersonatorId: string;
+  targetUserId: string;
+  allowWrites: boolean;
+  ended: boolean;
+  expiresAt: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Resolves a verified token into the caller, checking on every request that
+ * the session (or impersonation session) is live, the user active and the
+ * client active. Lookups are cached per instance and dropped everywhere at
+ * once through LISTEN/NOTIFY, so revocation, deactivation, suspension and role
+ * changes act on the next request rather than at token expiry.
+ */
+@Injectable()
+export class AuthContextService {
+  private readonly users = new LRUCache<string, AuthenticatedUser | 'missing'>({ max: 50_000, ttl: 30_000 });
+  private readonly sessions = new LRUCache<string, SessionState | 'missing'>({ max: 100_000, ttl: 30_000 });
+  private readonly impersonations = new LRUCache<string, ImpersonationState | 'missing'>({ max: 10_000, ttl: 30_000 });
+  private generation = 0;
+
+  constructor(
+    private readonly main: MainPrismaService,
+    private readonly registry: TenantRegistryService,
+    invalidation: InvalidationService,
+  ) {
+    invalidation.subscribe((msg) => {
+      this.generation++;
+      switch (msg.kind) {
+        case 'user':
+          this.users.delete(msg.id);
+          break;
+        case 'session':
+          this.sessions.delete(msg.id);
+          break;
+        case 'impersonation':
+          this.impersonations.delete(msg.id);
+          break;
+        case 'role':
+        case 'all':
+          this.users.clear();
+          if (msg.kind === 'all') {
+            this.sessions.clear();
+            this.impersonations.clear();
+          }
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
+  async resolve(claims: AccessTokenClaims): Promise<AuthContext> {
+    if (claims?.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.sid !== 'string') {
+      throw new UnauthenticatedError('Invalid access token');
+    }
+    let impersonation: AuthContext['impersonation'] = null;
+    if (claims.impSid !== undefined) {
+      if (!UUID.test(claims.impSid) || claims.impSid !== claims.sid || !claims.act?.sub) throw new UnauthenticatedError('Invalid access token');
+      const imp = await this.impersonation(claims.impSid);
+      if (!imp || imp.ended || imp.expiresAt <= Date.now() || imp.targetUserId !== claims.sub || imp.impersonatorId !== claims.act.sub) {
+        throw new UnauthenticatedError('The impersonation session has ended');
+      }
+      const impersonator = await this.user(imp.impersonatorId);
+      if (!impersonator || !impersonator.isActive) throw new UnauthenticatedError('The impersonation session has ended');
+      impersonation = {
+        sessionId: claims.impSid,
+        impersonator: { id: impersonator.id, email: impersonator.email },
+        allowWrites: imp.allowWrites,
+        expiresAt: new Date(imp.expiresAt),
+      };
+    } else {
+      if (!UUID.test(claims.sid)) throw new UnauthenticatedError('Invalid access token');
+      const session = await this.session(claims.sid);
+      if (!session || session.revoked || session.expiresAt <= Date.now() || session.userId !== claims.sub) {
+        throw new UnauthenticatedError('The session has ended');
+      }
+    }
+    const user = await this.user(claims.sub);
+    if (!user || !user.isActive) throw new UnauthenticatedError('The user is not active');
+    if ((claims.clientId ?? null) !== user.clientId) throw new UnauthenticatedError('Invalid access token');
+    if (user.clientId) {
+      const client = await this.registry.get(user.clientId);
+      if (!client || client.status === 'deleted') throw new UnauthenticatedError('The client no longer exists');
+      if (client.status !== 'active') throw new ClientSuspendedError();
+    }
+    return { user, sessionId: claims.sid, impersonation, claims };
+  }
+
+  /** Cached user with roles and effective capabilities. */
+  async user(id: string): Promise<AuthenticatedUser | null> {
+    return this.cached(this.users, id, async () => {
+      const u = await this.main.user.findUnique({
+        where: { id },
+        include: { roles: { include: { role: { include: { capabilities: true } } } } },
+      });
+      if (!u) return null;
+      const caps = new Set<Capability>();
+      for (const ur of u.roles) {
+        for (const rc of ur.role.capabilities) {
+          if (!isCapability(rc.capability)) continue;
+          // Defence in depth: a client user never holds a platform capability.
+          if (u.clientId && CAPABILITIES[rc.capability].scope === 'platform') continue;
+          caps.add(rc.capability);
+        }
+      }
+      return {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        clientId: u.clientId,
+        timeZone: u.timeZone,
+        isActive: u.isActive,
+        twoFactorEnabled: u.twoFactorEnabled,
+        roles: u.roles.map((r) => ({ id: r.role.id, key: r.role.key, name: r.role.name })),
+        capabilities: caps,
+      };
+    });
+  }
+
+  private session(id: string): Promise<SessionState | null> {
+    return this.cached(this.sessions, id, async () => {
+      const s = await this.main.session.findUnique({ where: { id }, select: { userId: true, revokedAt: true, expiresAt: true } });
+      return s ? { userId: s.userId, revoked: s.revokedAt !== null, expiresAt: s.expiresAt.getTime() } : null;
+    });
+  }
+
+  private impersonation(id: string): Promise<ImpersonationState | null> {
+    return this.cached(this.impersonations, id, async () => {
+      const s = await this.main.impersonationSession.findUnique({ where: { id } });
+      return s
+        ? {
+            impersonatorId: s.impersonatorId,
+            targetUserId: s.targetUserId,
+            allowWrites: s.allowWrites,
+            ended: s.endedAt !== null,
+            expiresAt: s.expiresAt.getTime(),
+          }
+        : null;
+    });
+  }
+
+  private async cached<T extends object>(cache: LRUCache<string, T | 'missing'>, key: string, load: () => Promise<T | null>): Promise<T | null> {
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit === 'missing' ? null : hit;
+    const gen = this.generation;
+    const value = await load();
+    // An invalidation that arrived while loading wins: don't cache stale data.
+    if (gen === this.generation) cache.set(key, value ?? 'missing');
+    return value;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Capability } from '../rbac/capabilities.js';
+
+/** Claims of an access token. No roles or capabilities: those are looked up per request (cached). */
+export interface AccessTokenClaims {
+  sub: string;
+  clientId: string | null;
+  sid: string;
+  typ: 'access';
+  act?: { sub: string };
+  impSid?: string;
+  iat?: number;
+  exp?: number;
+}
+
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+  name: string;
+  clientId: string | null;
+  timeZone: string;
+  isActive: boolean;
+  twoFactorEnabled: boolean;
+  roles: { id: string; key: string | null; name: string }[];
+  capabilities: ReadonlySet<Capability>;
+}
+
+export interface ImpersonationContext {
+  sessionId: string;
+  impersonator: { id: string; email: string };
+  allowWrites: boolean;
+  expiresAt: Date;
+}
+
+/** Who is calling, resolved and checked on every request; `req.auth`. */
+export interface AuthContext {
+  user: AuthenticatedUser;
+  /** Login session id (for impersonation tokens: the impersonation session id). */
+  sessionId: string;
+  impersonation: ImpersonationContext | null;
+  claims: AccessTokenClaims;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthContext;
+  }
+}

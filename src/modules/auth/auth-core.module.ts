@@ -1,0 +1,38 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfigService } from '../../config/config.service.js';
+import { AuthContextService } from './auth-context.service.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { TokenService } from './token.service.js';
+import { ImpersonationAuditService } from './impersonation-audit.service.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { TenantGuard } from './guards/tenant.guard.js';
+import { CapabilitiesGuard } from './guards/capabilities.guard.js';
+import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
+
+const providers = [
+  AuthContextService,
+  JwtStrategy,
+  TokenService,
+  ImpersonationAuditService,
+  JwtAuthGuard,
+  TenantGuard,
+  CapabilitiesGuard,
+  ImpersonationPolicyGuard,
+];
+
+/** Authentication and authorization plumbing every feature module's routes use. */
+@Global()
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => ({ secret: config.get('JWT_SECRET'), signOptions: { algorithm: 'HS256' } }),
+    }),
+  ],
+  providers,
+  exports: [...providers, JwtModule],
+})
+export class AuthCoreModule {}

@@ -1,0 +1,44 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Capability } from '../rbac/capabilities.js';
+import type { AuthContext } from './auth-context.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { TenantGuard } from './guards/tenant.guard.js';
+import { CapabilitiesGuard } from './guards/capabilities.guard.js';
+import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+
+import { REQUIRED_CAPABILITIES, TENANT_SCOPED } from './auth.constants.js';
+
+export { REQUIRED_CAPABILITIES, TENANT_SCOPED };
+
+/** The fixed guard order every protected route runs; a spec pins it. */
+export const GUARD_ORDER = [JwtAuthGuard, TenantGuard, CapabilitiesGuard, ImpersonationPolicyGuard] as const;
+
+/**
+ * Protects a route or controller: authenticate → tenant → capabilities →
+ * impersonation policy, always in that order. With no arguments it only
+ * requires a signed-in caller.
+ */
+export function RequireCapabilities(...capabilities: Capability[]) {
+  return applyDecorators(
+    SetMetadata(REQUIRED_CAPABILITIES, capabilities),
+    UseGuards(...GUARD_ORDER),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked token (UNAUTHENTICATED)', type: ErrorResponseDto }),
+    ApiForbiddenResponse({ description: 'Missing capability (FORBIDDEN), CLIENT_SUSPENDED, TENANT_REQUIRED or IMPERSONATION_READ_ONLY', type: ErrorResponseDto }),
+  );
+}
+
+/** Marks a controller's routes as tenant-scoped: they need a client user and run on its database. */
+export function TenantScoped() {
+  return SetMetadata(TENANT_SCOPED, true);
+}
+
+/** The resolved caller (`req.auth`). */
+export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {
+  const auth = ctx.switchToHttp().getRequest<Request>().auth;
+  if (!auth) throw new Error('Auth() used on a route without RequireCapabilities()');
+  return auth;
+});

@@ -1,0 +1,54 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { ClientSuspendedError, NotFoundError, TenantRequiredError, UnauthenticatedError } from '../../../common/errors.js';
+import { RequestContext } from '../../../common/request-context.js';
+import { TenantConnectionManager } from '../../../database/tenant-connection-manager.js';
+import { TenantRegistryService } from '../../../database/tenant-registry.service.js';
+import { TENANT_SCOPED } from '../auth.constants.js';
+
+/**
+ * Step 2: on tenant-scoped routes, the verified token's `clientId` selects
+ * the tenant; the client must be active. The tenant's connection is leased
+ * for the request (never evicted meanwhile) and released when the response
+ * ends. Platform admins (no clientId) are refused: they reach client data
+ * only by impersonation.
+ */
+@Injectable()
+export class TenantGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly registry: TenantRegistryService,
+    private readonly connections: TenantConnectionManager,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const scoped = this.reflector.getAllAndOverride<boolean>(TENANT_SCOPED, [context.getHandler(), context.getClass()]);
+    if (!scoped) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const clientId = req.auth?.user.clientId;
+    if (!req.auth) throw new UnauthenticatedError();
+    if (!clientId) throw new TenantRequiredError();
+    const client = await this.registry.get(clientId);
+    if (!client || client.status === 'deleted') throw new NotFoundError('Client');
+    if (client.status !== 'active') throw new ClientSuspendedError();
+    const lease = await this.connections.acquire(clientId);
+    const res = context.switchToHttp().getResponse<Response>();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      lease.release();
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    const store = RequestContext.current();
+    if (!store) {
+      release();
+      throw new Error('Request context missing');
+    }
+    store.tenant = lease.prisma;
+    store.clientId = clientId;
+    return true;
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { MainPrismaService } from '../../database/main-prisma.service.js';
+import { ServiceUnavailableError } from '../../common/errors.js';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly main: MainPrismaService) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The main database answers', schema: { example: { status: 'ok', database: 'up' } } })
+  @ApiServiceUnavailableResponse({ description: 'The main database does not answer (SERVICE_UNAVAILABLE)' })
+  async ready(): Promise<{ status: 'ok'; database: 'up' }> {
+    try {
+      const client = await Promise.race([
+        this.main.pool.query('SELECT 1'),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref()),
+      ]);
+      void client;
+    } catch {
+      throw new ServiceUnavailableError('The main database does not answer');
+    }
+    return { status: 'ok', database: 'up' };
+  }
+}
