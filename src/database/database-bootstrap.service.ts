@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import pg from 'pg';
 import { AppConfigService } from '../config/config.service.js';
 import { loadMigrations, migrate, MigrationResult } from './migrator.js';
@@ -17,7 +17,7 @@ export interface DbMigrateResult {
  * template. Run at start when DB_MIGRATE_ON_START is on.
  */
 @Injectable()
-export class DatabaseBootstrapService {
+export class DatabaseBootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger(DatabaseBootstrapService.name);
 
   constructor(
@@ -25,6 +25,14 @@ export class DatabaseBootstrapService {
     private readonly main: MainPrismaService,
     private readonly dbs: TenantDatabasesService,
   ) {}
+
+  /** Least privilege, checked at every start: tenant roles must not reach the main database. */
+  async onApplicationBootstrap(): Promise<void> {
+    const db = databaseOf(this.config.get('DATABASE_URL'));
+    await this.main.pool.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(db)} FROM PUBLIC`).catch((err: Error) => {
+      this.logger.warn(`Could not revoke PUBLIC access to the main database: ${err.message}`);
+    });
+  }
 
   async migrateAll(): Promise<DbMigrateResult> {
     const mainResult = await migrateMainDatabase(this.config.get('DATABASE_URL'));

@@ -67,6 +67,8 @@ export class TenantConnectionManager implements OnApplicationShutdown {
   private readonly logger = new Logger(TenantConnectionManager.name);
   private readonly entries = new Map<string, Entry>(); // insertion order = LRU order
   private readonly pending = new Map<string, Promise<Entry>>();
+  /** Callers between "the client is being opened" and "my lease is counted": not evictable. */
+  private readonly reserved = new Map<string, number>();
   readonly budget: Semaphore;
   private readonly maxClients: number;
   private readonly poolSize: number;
@@ -112,7 +114,18 @@ export class TenantConnectionManager implements OnApplicationShutdown {
         p = this.open(clientId).finally(() => this.pending.delete(clientId));
         this.pending.set(clientId, p);
       }
-      entry = await p;
+      this.reserved.set(clientId, (this.reserved.get(clientId) ?? 0) + 1);
+      try {
+        entry = await p;
+      } finally {
+        const n = (this.reserved.get(clientId) ?? 1) - 1;
+        if (n > 0) this.reserved.set(clientId, n);
+        else this.reserved.delete(clientId);
+      }
+      if (this.entries.get(clientId) !== entry) {
+        // Closed meanwhile (suspension): open anew.
+        return this.acquire(clientId);
+      }
     }
     entry.leases++;
     entry.lastUsed = Date.now();
@@ -189,6 +202,11 @@ export class TenantConnectionManager implements OnApplicationShutdown {
       application_name: 'freetimechat-tenant',
     });
     pool.on('error', () => undefined);
+    // Under budget pressure a connection going idle is closed at once, so its
+    // token passes to a tenant that is waiting instead of idling here.
+    pool.on('release', (_err: Error | undefined, client: pg.PoolClient) => {
+      if (budget.waiting > 0) setImmediate(() => removeIfIdle(pool, client));
+    });
     const entry: Entry = { clientId, record, pool, prisma: createTenantClient(pool), leases: 0, lastUsed: Date.now() };
     this.entries.set(clientId, entry);
     this.created++;
@@ -197,7 +215,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
   }
 
   private isIdle(e: Entry): boolean {
-    return e.leases === 0 && e.pool.totalCount === e.pool.idleCount && e.pool.waitingCount === 0;
+    return e.leases === 0 && !this.reserved.has(e.clientId) && e.pool.totalCount === e.pool.idleCount && e.pool.waitingCount === 0;
   }
 
   private enforceCap(): void {
@@ -220,12 +238,8 @@ export class TenantConnectionManager implements OnApplicationShutdown {
       }
     }
     for (const e of this.entries.values()) {
-      const idle = (e.pool as unknown as { _idle?: { client: pg.PoolClient }[] })._idle;
-      const remove = (e.pool as unknown as { _remove?: (c: pg.PoolClient) => void })._remove;
-      if (idle && idle.length > 0 && typeof remove === 'function') {
-        remove.call(e.pool, idle[0].client);
-        return true;
-      }
+      const idle = (e.pool as unknown as PoolInternals)._idle;
+      if (idle && idle.length > 0 && removeIfIdle(e.pool, idle[0].client)) return true;
     }
     return false;
   }
@@ -297,6 +311,19 @@ export class TenantConnectionManager implements OnApplicationShutdown {
     await Promise.all(all.map((e) => this.dispose(e)));
     this.logger.debug(`closed ${all.length} tenant clients`);
   }
+}
+
+/** pg-pool keeps idle clients in `_idle` and closes one with `_remove` (stable internals since pg-pool 2). */
+interface PoolInternals {
+  _idle?: { client: pg.PoolClient }[];
+  _remove?: (c: pg.PoolClient, cb?: () => void) => void;
+}
+
+function removeIfIdle(pool: pg.Pool, client: pg.PoolClient): boolean {
+  const internals = pool as unknown as PoolInternals;
+  if (!internals._idle?.some((i) => i.client === client) || typeof internals._remove !== 'function') return false;
+  internals._remove.call(pool, client);
+  return true;
 }
 
 export function toTenantUnavailable(err: unknown): never {

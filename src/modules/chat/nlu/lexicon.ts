@@ -1,0 +1,141 @@
+/**
+ * Word lists the parser shares. Kept in one place so that "which words can
+ * never be a project or a description" has one answer.
+ */
+
+/**
+ * Words whose misspellings are corrected before parsing ("yesterdy",
+ * "lgo", "minuts"). Only words that steer the parse belong here: correcting
+ * arbitrary words would damage descriptions and project names.
+ */
+export const KEYWORDS: readonly string[] = [
+  // verbs
+  'log', 'logged', 'track', 'tracked', 'tracking', 'record', 'recorded', 'book', 'booked', 'spent', 'worked',
+  'working', 'start', 'started', 'stop', 'stopped', 'pause', 'timer', 'running', 'clock', 'begin',
+  // days
+  'yesterday', 'today', 'tomorrow', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+  'morning', 'afternoon', 'evening', 'before', 'ago', 'days',
+  // units and periods
+  'hour', 'hours', 'minute', 'minutes', 'seconds', 'week', 'month', 'last', 'this', 'from', 'until', 'between',
+  // questions, courtesy
+  'how', 'many', 'much', 'what', 'total', 'summary', 'report', 'please', 'thanks', 'thank', 'hello', 'help',
+  'project',
+];
+
+/** Shorthand and typos too short for edit distance to catch safely. */
+export const ALIASES: Readonly<Record<string, string>> = {
+  yday: 'yesterday',
+  yest: 'yesterday',
+  ystd: 'yesterday',
+  ystdy: 'yesterday',
+  yda: 'yesterday',
+  tdy: 'today',
+  tday: 'today',
+  tmr: 'tomorrow',
+  tmrw: 'tomorrow',
+  tmrow: 'tomorrow',
+  tmw: 'tomorrow',
+  tomo: 'tomorrow',
+  thx: 'thanks',
+  thnx: 'thanks',
+  thanx: 'thanks',
+  tnx: 'thanks',
+  ty: 'thanks',
+  pls: 'please',
+  plz: 'please',
+  plez: 'please',
+  wk: 'week',
+  hous: 'hours',
+  hors: 'hours',
+  hrz: 'hours',
+  mnts: 'minutes',
+  mns: 'minutes',
+};
+
+/**
+ * Real words one edit away from a keyword that must stay as typed
+ * ("smart" is not a misspelt "start", "times" not "timer").
+ */
+export const NEVER_CORRECT: ReadonlySet<string> = new Set([
+  'house', 'houses', 'ours', 'hourly', 'smart', 'stark', 'stars', 'start', 'think', 'thing', 'times', 'timed',
+  'tiler', 'block', 'flock', 'click', 'cloak', 'protect', 'mouth', 'moth', 'resort', 'repost', 'stepped',
+  'shopped', 'topped', 'traced', 'trucked', 'cracked', 'spend', 'spelt', 'worker', 'forked', 'corked', 'works',
+  'world', 'words', 'stock', 'store', 'story', 'sport', 'starts', 'booking', 'looked', 'cooked', 'hooked',
+  'rooked', 'blog', 'logs', 'clog', 'hello', 'hells', 'cello', 'helps', 'halo', 'total', 'totals', 'minute',
+  'minuet', 'record', 'reward', 'accord', 'months', 'weeks', 'sunday', 'monday', 'many', 'mans', 'what',
+  'report', 'reports', 'rapport', 'morning', 'mourning', 'evening', 'evenings', 'running', 'cunning', 'summery',
+  'before', 'until', 'between', 'betweens', 'from', 'form', 'forms', 'thanks', 'thank', 'thanked', 'please',
+  'pleased', 'pleases', 'project', 'projects', 'started', 'starter', 'stopper', 'tracker', 'trackers',
+  'minutes', 'hours', 'seconds', 'second', 'recorder', 'records', 'books', 'booker', 'logger', 'tracks',
+  'timers', 'clocks', 'clocked', 'starting', 'stopping', 'today', 'todays', 'stops', 'pauses', 'paused',
+  'begins', 'begun', 'began', 'this', 'these', 'those', 'thus', 'his', 'last', 'lust', 'past', 'least', 'list',
+  'lost', 'mint', 'day', 'days', 'dates', 'ago', 'week', 'weekly', 'month', 'year', 'years',
+]);
+
+/**
+ * Words that may sit at the edges of a description or around a project
+ * mention without carrying meaning there: politeness, the user's own verbs,
+ * prepositions and articles. Stripped from description edges; never the start
+ * or end of a project mention.
+ */
+export const FILLER: ReadonlySet<string> = new Set([
+  // courtesy and conversation
+  'please', 'kindly', 'hey', 'hi', 'hello', 'ok', 'okay', 'so', 'um', 'uh', 'well', 'thanks', 'thank', 'just',
+  'also', 'then', 'now', 'right', 'again', 'yes', 'yeah', 'sure', 'quick', 'quickly', 'maybe', 'actually',
+  // pronouns and auxiliaries
+  'i', "i've", 'ive', "i'm", 'im', "i'd", 'me', 'my', 'mine', 'we', 'our', 'us', 'you', 'u', 'your', 'it',
+  "it's", 'its', 'that', 'this', 'these', 'there', 'can', 'could', 'would', 'will', 'shall', 'should', 'have',
+  'has', 'had', 'was', 'were', 'been', 'be', 'is', 'am', 'are', 'do', 'did', 'does', 'done', 'need', 'want',
+  'wanna', 'like', 'let', "let's", 'lets', 'go', 'going', 'get', 'got',
+  // the user's own verbs
+  'log', 'logged', 'logging', 'add', 'added', 'adding', 'track', 'tracked', 'tracking', 'record', 'recorded',
+  'book', 'booked', 'enter', 'entered', 'put', 'spent', 'spend', 'spending', 'worked', 'work', 'working',
+  'register', 'note', 'notes', 'description', 'desc', 'comment', 'start', 'started', 'starting', 'begin',
+  'resume', 'continue', 'timer', 'clock', 'punch', 'stop', 'entry', 'create', 'make',
+  // prepositions, articles, conjunctions
+  'on', 'to', 'for', 'in', 'at', 'of', 'with', 'about', 'into', 'onto', 'as', 'by', 'from', 'under', 'the',
+  'a', 'an', 'and', 'or', 'some', 'any', 'another', 'new',
+  // units and time words that survive extraction ("log 2 hours of time")
+  'hour', 'hours', 'hrs', 'hr', 'minute', 'minutes', 'mins', 'min', 'time', 'day', 'days', 'today', 'total',
+  'project', 'projects', 'client', 'how', 'many', 'much', 'long', 'what', 'which', 'when', 'where', 'who', 'per',
+  'each', 'every', 'all', 'show', 'tell', 'give', 'list', 'see', 'check', 'summary', 'report', 'breakdown',
+  'daily', 'weekly', 'monthly', 'so', 'far', 'up', 'till', 'until', 'since', 'during', 'over', 'off', 'out',
+]);
+
+/** Prepositions after which a project name is expected ("log 2h on X", "add 1h to X"). */
+export const SLOT_PREPOSITIONS: ReadonlySet<string> = new Set(['on', 'to', 'for', 'in', 'at', 'into', 'onto', 'under']);
+
+/** Words between a slot preposition and the project ("on the X", "for our X project"). */
+export const DETERMINERS: ReadonlySet<string> = new Set(['the', 'my', 'our', 'a', 'an', 'this', 'that', 'project', 'client']);
+
+/** Words ending in -ing that are nouns, not the gerund that opens a description ("fixing the bug"). */
+export const NOT_GERUNDS: ReadonlySet<string> = new Set([
+  'morning', 'evening', 'meeting', 'meetings', 'thing', 'something', 'anything', 'nothing', 'everything',
+  'during', 'ceiling', 'king', 'ring', 'spring', 'string', 'wing', 'building', 'ticketing', 'billing',
+  'marketing', 'accounting', 'hosting', 'onboarding', 'booking', 'staging', 'pricing', 'branding', 'training',
+  'planning', 'consulting', 'recruiting', 'shipping', 'tracking', 'timing', 'logging', 'working', 'starting',
+]);
+
+const SMALL_NUMBERS = [
+  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
+  'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen',
+];
+const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/** Regex source for a number written as words, "five" to "ninety-nine". */
+export const WORD_NUMBER_SOURCE =
+  `(?:(?:${TENS.join('|')})(?:[- ](?:${SMALL_NUMBERS.slice(1, 10).join('|')}))?|${SMALL_NUMBERS.join('|')})`;
+
+/** The value of a number written as digits ("1,5" is one and a half) or words ("forty-five"). */
+export function parseNumber(text: string): number | null {
+  const t = text.trim().toLowerCase();
+  if (/^\d+(?:[.,]\d+)?$/.test(t)) return Number(t.replace(',', '.'));
+  const small = SMALL_NUMBERS.indexOf(t);
+  if (small >= 0) return small;
+  const m = /^([a-z]+)(?:[- ]([a-z]+))?$/.exec(t);
+  if (!m) return null;
+  const tens = TENS.indexOf(m[1]);
+  if (tens < 0) return null;
+  const unit = m[2] === undefined ? 0 : SMALL_NUMBERS.indexOf(m[2]);
+  return unit >= 0 && unit < 10 ? (tens + 2) * 10 + unit : null;
+}

@@ -1,0 +1,61 @@
+import { createTestApp, TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('platform', () => {
+  it('answers /api/v1/health and /api/v1/health/ready', async () => {
+    await t.http.get('/api/v1/health').expect(200, { status: 'ok' });
+    const ready = await t.http.get('/api/v1/health/ready').expect(200);
+    expect(ready.body.status).toBe('ok');
+  });
+
+  it('answers an unknown route with the contract 404 body', async () => {
+    const res = await t.http.get('/api/v1/does-not-exist').expect(404);
+    expect(res.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'NOT_FOUND',
+      message: expect.any(String),
+      requestId: res.headers['x-request-id'],
+    });
+  });
+
+  it('answers malformed JSON with 400 VALIDATION_FAILED, never 500', async () => {
+    const res = await t.http.post('/api/v1/health').set('content-type', 'application/json').send('{"a":').expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.statusCode).toBe(400);
+  });
+
+  it('echoes a valid incoming x-request-id and makes one otherwise', async () => {
+    const echoed = await t.http.get('/api/v1/health').set('x-request-id', 'abc-123');
+    expect(echoed.headers['x-request-id']).toBe('abc-123');
+    const made = await t.http.get('/api/v1/health').set('x-request-id', 'bad id with spaces');
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves Swagger UI at /docs and the OpenAPI document at /docs-json', async () => {
+    const ui = await t.http.get('/docs/').redirects(1).expect(200);
+    expect(ui.text).toContain('swagger');
+    const doc = await t.http.get('/docs-json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(doc.body.components.securitySchemes.bearer).toBeDefined();
+  });
+
+  it('serves Prometheus metrics at /metrics including tenant pool figures', async () => {
+    const res = await t.http.get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toContain('tenant_connections_open');
+    expect(res.text).toContain('tenant_clients_open');
+    expect(res.text).toContain('http_request_duration_seconds');
+  });
+
+  it('sets security headers (helmet)', async () => {
+    const res = await t.http.get('/api/v1/health');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});

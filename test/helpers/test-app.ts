@@ -1,0 +1,163 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { AppConfig, validateEnvironment } from '../../src/config/config.js';
+import { createApp } from '../../src/app.factory.js';
+import { MainPrismaService } from '../../src/database/main-prisma.service.js';
+import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
+import { TokenService } from '../../src/modules/auth/token.service.js';
+import { ProvisioningService } from '../../src/database/provisioning.service.js';
+import { quoteIdent } from '../../src/database/sql.js';
+import { ensureMainTemplate, MAIN_TEMPLATE, mainUrlFor, readState, withAdmin } from '../setup/test-server.js';
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** A fresh main database cloned from the migrated template; dropped (with its tenants) by `drop()`. */
+export async function createTestDatabase(): Promise<{ url: string; adminUrl: string; name: string; drop: () => Promise<void> }> {
+  const { adminUrl } = readState();
+  await ensureMainTemplate(adminUrl);
+  const name = `ftc_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(adminUrl, async (c) => {
+    for (let i = 0; ; i++) {
+      try {
+        await c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(MAIN_TEMPLATE)}`);
+        return;
+      } catch (err) {
+        // Another worker is cloning the same template at this instant.
+        if ((err as { code?: string }).code === '55006' && i < 50) {
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
+        throw err;
+      }
+    }
+  });
+  const url = mainUrlFor(adminUrl, name);
+  return {
+    url,
+    adminUrl,
+    name,
+    drop: async () => {
+      await withAdmin(adminUrl, async (c) => {
+        // Tenant databases and roles this test database created.
+        const tenants = await withAdmin(
+          adminUrl,
+          (m) => m.query<{ database_name: string; database_role: string }>('SELECT database_name, database_role FROM clients'),
+          name,
+        ).catch(() => ({ rows: [] as { database_name: string; database_role: string }[] }));
+        for (const t of tenants.rows) {
+          await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(t.database_name)} WITH (FORCE)`);
+          await c.query(`DROP ROLE IF EXISTS ${quoteIdent(t.database_role)}`);
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      });
+    },
+  };
+}
+
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
+  const config = validateEnvironment({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    DB_MIGRATE_ON_START: 'false',
+    ...overrides,
+  });
+  return config as AppConfig;
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  config: AppConfig;
+  db: { url: string; adminUrl: string; name: string };
+  get<T>(token: new (...args: never[]) => T): T;
+  close(): Promise<void>;
+}
+
+/**
+ * A full application on its own fresh main database, with the shared tenant
+ * template made current (cheap when it already is).
+ */
+export async function createTestApp(overrides: Record<string, string> = {}, options: { keepDatabase?: boolean; database?: Awaited<ReturnType<typeof createTestDatabase>> } = {}): Promise<TestApp> {
+  const db = options.database ?? (await createTestDatabase());
+  const config = testConfig(db.url, overrides);
+  const app = await createApp(config, { migrate: false, logger: false });
+  await app.init();
+  const dbs = app.get(TenantDatabasesService);
+  for (const server of dbs.servers) await ensureTemplateOnce(dbs, server.name);
+  await app.get(MainPrismaService).$executeRawUnsafe('SELECT 1');
+  const server = app.getHttpServer();
+  return {
+    app,
+    http: request(server),
+    config,
+    db,
+    get: <T>(token: new (...args: never[]) => T) => app.get(token as never) as T,
+    close: async () => {
+      await app.close();
+      if (!options.keepDatabase) await db.drop();
+    },
+  };
+}
+
+const templatesReady = new Map<string, Promise<unknown>>();
+function ensureTemplateOnce(dbs: TenantDatabasesService, serverName: string): Promise<unknown> {
+  let p = templatesReady.get(serverName);
+  if (!p) {
+    const server = dbs.servers.find((s) => s.name === serverName)!;
+    p = withTemplateLock(dbs, () => dbs.ensureTemplate(server));
+    templatesReady.set(serverName, p);
+  }
+  return p;
+}
+
+/** Test files run in parallel workers; only one refreshes the shared template at a time. */
+async function withTemplateLock<T>(dbs: TenantDatabasesService, fn: () => Promise<T>): Promise<T> {
+  const pool = dbs.admin(dbs.servers[0]);
+  const c = await pool.connect();
+  try {
+    await c.query('SELECT pg_advisory_lock(4242001)');
+    return await fn();
+  } finally {
+    await c.query('SELECT pg_advisory_unlock(4242001)').catch(() => undefined);
+    c.release();
+  }
+}
+
+/** Provisions a client directly (no HTTP) and returns its id. */
+export async function provisionClient(t: TestApp, name = `Client ${randomUUID().slice(0, 8)}`): Promise<string> {
+  const provisioning = t.get(ProvisioningService);
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) + '-' + randomBytes(3).toString('hex');
+  const { id } = await provisioning.register({ name, slug });
+  await provisioning.provision(id);
+  return id;
+}
+
+/** Creates a user with system role(s) and a live session; returns an access token for it. */
+export async function createUserWithToken(
+  t: TestApp,
+  opts: { clientId: string | null; roleKeys?: string[]; email?: string; name?: string; timeZone?: string },
+): Promise<{ userId: string; token: string; sessionId: string; email: string }> {
+  const main = t.get(MainPrismaService);
+  const email = opts.email ?? `user-${randomBytes(5).toString('hex')}@example.test`;
+  const roles = await main.role.findMany({ where: { key: { in: opts.roleKeys ?? ['member'] } } });
+  const user = await main.user.create({
+    data: {
+      email,
+      name: opts.name ?? 'Test User',
+      passwordHash: 'x',
+      clientId: opts.clientId,
+      timeZone: opts.timeZone ?? 'UTC',
+      roles: { create: roles.map((r) => ({ roleId: r.id })) },
+    },
+  });
+  const session = await main.session.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 3600_000) } });
+  const token = t.get(TokenService).signAccess({ sub: user.id, clientId: opts.clientId, sid: session.id });
+  return { userId: user.id, token, sessionId: session.id, email };
+}
+
+export type { INestApplication };

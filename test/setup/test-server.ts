@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { loadMigrations, migrate } from '../../src/database/migrator.js';
+import { migrationsDir, projectRoot } from '../../src/database/paths.js';
+import { pgConfigFromUrl, quoteIdent, withDatabase } from '../../src/database/sql.js';
+
+export const MAIN_TEMPLATE = 'ftc_test_main_template';
+const STATE_FILE = path.join(projectRoot(), '.data', 'test-server.json');
+
+export interface TestServerState {
+  /** Admin URL to the test server's `postgres` database (written by global-setup.mjs). */
+  adminUrl: string;
+}
+
+export function readState(): TestServerState {
+  if (process.env.FTC_TEST_ADMIN_URL) return { adminUrl: process.env.FTC_TEST_ADMIN_URL };
+  if (!existsSync(STATE_FILE)) throw new Error('Test database server not set up (run the tests through jest so globalSetup runs)');
+  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as TestServerState;
+}
+
+export async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
+  const c = new pg.Client({ ...pgConfigFromUrl(adminUrl), database });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+let mainTemplateReady: Promise<void> | null = null;
+
+/**
+ * The migrated main database every test file clones. Built by the first
+ * worker that needs it (advisory lock), rebuilt when the migrations changed.
+ */
+export function ensureMainTemplate(adminUrl: string): Promise<void> {
+  mainTemplateReady ??= withAdmin(adminUrl, async (c) => {
+    await c.query('SELECT pg_advisory_lock(4242002)');
+    try {
+      const migrations = loadMigrations(migrationsDir('main'));
+      const want = migrations.map((m) => m.name + ':' + m.checksum).join(',');
+      const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [MAIN_TEMPLATE]);
+      if (exists.rowCount === 1) {
+        const have = await withAdmin(
+          adminUrl,
+          async (t) =>
+            (await t.query(`SELECT string_agg(migration_name || ':' || checksum, ',' ORDER BY migration_name) AS s FROM "_prisma_migrations"`)).rows[0]
+              ?.s as string | undefined,
+          MAIN_TEMPLATE,
+        ).catch(() => null);
+        if (have === want) return;
+        await c.query(`DROP DATABASE ${quoteIdent(MAIN_TEMPLATE)} WITH (FORCE)`);
+      }
+      await c.query(`CREATE DATABASE ${quoteIdent(MAIN_TEMPLATE)}`);
+      await withAdmin(adminUrl, (t) => migrate(t, migrations), MAIN_TEMPLATE);
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(4242002)');
+    }
+  });
+  return mainTemplateReady;
+}
+
+export function mainUrlFor(adminUrl: string, database: string): string {
+  return withDatabase(adminUrl, database);
+}
