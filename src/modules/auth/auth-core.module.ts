@@ -10,6 +10,7 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { TenantGuard } from './guards/tenant.guard.js';
 import { CapabilitiesGuard } from './guards/capabilities.guard.js';
 import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
+import { PasswordService } from './password.service.js';
 
 const providers = [
   AuthContextService,
@@ -20,6 +21,7 @@ const providers = [
   TenantGuard,
   CapabilitiesGuard,
   ImpersonationPolicyGuard,
+  PasswordService,
 ];
 
 /** Authentication and authorization plumbing every feature module's routes use. */

@@ -73,33 +73,51 @@ export const NEVER_CORRECT: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Words that may sit at the edges of a description or around a project
- * mention without carrying meaning there: politeness, the user's own verbs,
- * prepositions and articles. Stripped from description edges; never the start
- * or end of a project mention.
+ * Words that may sit at the edges of a description without carrying meaning
+ * there: politeness, the user's own logging verbs, pronouns, prepositions and
+ * articles. "for code review" → "code review"; "I worked" → nothing.
  */
 export const FILLER: ReadonlySet<string> = new Set([
   // courtesy and conversation
   'please', 'kindly', 'hey', 'hi', 'hello', 'ok', 'okay', 'so', 'um', 'uh', 'well', 'thanks', 'thank', 'just',
-  'also', 'then', 'now', 'right', 'again', 'yes', 'yeah', 'sure', 'quick', 'quickly', 'maybe', 'actually',
+  'also', 'then', 'now', 'right', 'again', 'yes', 'yeah', 'sure', 'maybe', 'actually',
   // pronouns and auxiliaries
-  'i', "i've", 'ive', "i'm", 'im', "i'd", 'me', 'my', 'mine', 'we', 'our', 'us', 'you', 'u', 'your', 'it',
-  "it's", 'its', 'that', 'this', 'these', 'there', 'can', 'could', 'would', 'will', 'shall', 'should', 'have',
-  'has', 'had', 'was', 'were', 'been', 'be', 'is', 'am', 'are', 'do', 'did', 'does', 'done', 'need', 'want',
-  'wanna', 'like', 'let', "let's", 'lets', 'go', 'going', 'get', 'got',
-  // the user's own verbs
-  'log', 'logged', 'logging', 'add', 'added', 'adding', 'track', 'tracked', 'tracking', 'record', 'recorded',
-  'book', 'booked', 'enter', 'entered', 'put', 'spent', 'spend', 'spending', 'worked', 'work', 'working',
-  'register', 'note', 'notes', 'description', 'desc', 'comment', 'start', 'started', 'starting', 'begin',
-  'resume', 'continue', 'timer', 'clock', 'punch', 'stop', 'entry', 'create', 'make',
+  'i', "i've", 'ive', "i'm", 'im', "i'd", "i'll", 'me', 'my', 'mine', 'we', 'our', 'us', 'you', 'u', 'your',
+  'it', "it's", 'its', 'that', 'this', 'there', 'can', 'could', 'would', 'will', 'should', 'have', 'has', 'had',
+  'was', 'were', 'been', 'be', 'is', 'am', 'are', 'do', 'did', 'does', 'need', 'want', 'wanna', "let's", 'lets',
+  // the user's own logging verbs
+  'log', 'logged', 'logging', 'add', 'added', 'track', 'tracked', 'tracking', 'record', 'recorded', 'book',
+  'booked', 'put', 'spent', 'spend', 'worked', 'work', 'working', 'note', 'notes', 'description', 'desc',
+  'comment', 'start', 'started', 'starting', 'begin', 'resume', 'timer', 'clock', 'clocked', 'entry',
   // prepositions, articles, conjunctions
-  'on', 'to', 'for', 'in', 'at', 'of', 'with', 'about', 'into', 'onto', 'as', 'by', 'from', 'under', 'the',
-  'a', 'an', 'and', 'or', 'some', 'any', 'another', 'new',
-  // units and time words that survive extraction ("log 2 hours of time")
-  'hour', 'hours', 'hrs', 'hr', 'minute', 'minutes', 'mins', 'min', 'time', 'day', 'days', 'today', 'total',
-  'project', 'projects', 'client', 'how', 'many', 'much', 'long', 'what', 'which', 'when', 'where', 'who', 'per',
-  'each', 'every', 'all', 'show', 'tell', 'give', 'list', 'see', 'check', 'summary', 'report', 'breakdown',
-  'daily', 'weekly', 'monthly', 'so', 'far', 'up', 'till', 'until', 'since', 'during', 'over', 'off', 'out',
+  'on', 'to', 'for', 'in', 'at', 'of', 'with', 'about', 'into', 'onto', 'as', 'by', 'from', 'under', 'the', 'a',
+  'an', 'and', 'or', 'some', 'another',
+  // units that survive extraction ("log 2 hours of time")
+  'hour', 'hours', 'hrs', 'hr', 'h', 'minute', 'minutes', 'mins', 'min', 'time', 'project',
+]);
+
+/** Separators after which a description starts verbatim, its first verb kept ("Acme: add tests"). */
+export const ARTICLES_AND_PREPOSITIONS: ReadonlySet<string> = new Set([
+  'on', 'to', 'for', 'in', 'at', 'of', 'with', 'about', 'the', 'a', 'an', 'and', 'please',
+]);
+
+/**
+ * Words that never begin or end a loose project mention: everything in
+ * FILLER plus question and calendar words. "show me my hours" must not find
+ * a project "Showcase" by prefix. An exact full project name still matches.
+ */
+export const NON_NAME: ReadonlySet<string> = new Set([
+  ...FILLER,
+  'how', 'many', 'much', 'long', 'what', "what's", 'whats', 'which', 'when', 'where', 'who', 'why', 'per',
+  'each', 'every', 'all', 'show', 'tell', 'give', 'list', 'see', 'check', 'total', 'totals', 'sum', 'summary',
+  'report', 'breakdown', 'overview', 'daily', 'weekly', 'monthly', 'far', 'up', 'till', 'until', 'since',
+  'during', 'over', 'off', 'out', 'done', 'not', 'no', 'any', 'anything', 'something', 'new', 'stop',
+  'stopped', 'pause', 'running', 'run', 'go', 'going', 'get', 'got', 'make', 'create', 'enter', 'day', 'days',
+  'week', 'weeks', 'month', 'months', 'year', 'years', 'today', 'yesterday', 'tomorrow', 'tonight', 'morning',
+  'afternoon', 'evening', 'night', 'ago', 'last', 'next', 'past', 'previous', 'before', 'after', 'between',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'seconds', 'second', 'secs',
+  'sec', 'am', 'pm', 'noon', 'midnight', 'like', 'more', 'less', 'than', 'only', 'still', 'currently', 'very',
+  'good', 'great', 'thx', 'cheers', 'help', 'dear', 'bot', 'assistant', 'guys', 'team',
 ]);
 
 /** Prepositions after which a project name is expected ("log 2h on X", "add 1h to X"). */
