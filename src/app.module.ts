@@ -9,6 +9,7 @@ import { HealthController } from './modules/health/health.controller.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { RequestContext } from './common/request-context.js';
 import { FEATURE_MODULES } from './feature-modules.js';
+import { Clock } from './common/clock.js';
 
 @Module({})
 export class AppModule {
@@ -42,8 +43,8 @@ export class AppModule {
         ...FEATURE_MODULES,
       ],
       controllers: [HealthController],
-      providers: [{ provide: AppConfigService, useValue: new AppConfigService(config) }],
-      exports: [AppConfigService],
+      providers: [{ provide: AppConfigService, useValue: new AppConfigService(config) }, Clock],
+      exports: [AppConfigService, Clock],
     };
   }
 }

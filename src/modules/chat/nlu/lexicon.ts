@@ -96,7 +96,7 @@ export const FILLER: ReadonlySet<string> = new Set([
   'hour', 'hours', 'hrs', 'hr', 'h', 'minute', 'minutes', 'mins', 'min', 'time', 'project',
 ]);
 
-/** Separators after which a description starts verbatim, its first verb kept ("Acme: add tests"). */
+/** All that is dropped from the front of a description written after a colon or dash: "Acme: add tests" keeps its verb. */
 export const ARTICLES_AND_PREPOSITIONS: ReadonlySet<string> = new Set([
   'on', 'to', 'for', 'in', 'at', 'of', 'with', 'about', 'the', 'a', 'an', 'and', 'please',
 ]);
