@@ -24,11 +24,22 @@ export class AppModule {
             genReqId: (req: IncomingMessage) => RequestContext.current()?.requestId ?? String(req.headers['x-request-id'] ?? ''),
             customProps: () => {
               const ctx = RequestContext.current();
-              return { clientId: ctx?.clientId ?? undefined, userId: ctx?.userId ?? undefined, impersonationSessionId: ctx?.impersonationSessionId };
+              return {
+                clientId: ctx?.clientId ?? undefined,
+                userId: ctx?.userId ?? undefined,
+                impersonationSessionId: ctx?.impersonationSessionId,
+              };
             },
             // Never log credentials: tokens, cookies, passwords.
             redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.refreshToken', '*.accessToken'],
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+                '*.password',
+                '*.refreshToken',
+                '*.accessToken',
+              ],
               censor: '[redacted]',
             },
             serializers: {

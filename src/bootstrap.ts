@@ -15,7 +15,10 @@ export interface ResolvedConfig {
  * the data directory when JWT_SECRET is absent (never in production, where it
  * is required).
  */
-export async function resolveConfig(env: Record<string, string | undefined> = process.env, log: (m: string) => void = () => undefined): Promise<ResolvedConfig> {
+export async function resolveConfig(
+  env: Record<string, string | undefined> = process.env,
+  log: (m: string) => void = () => undefined,
+): Promise<ResolvedConfig> {
   const config = validateEnvironment(env);
   let embedded: EmbeddedDatabase | null = null;
   if (!config.DATABASE_URL) {

@@ -30,7 +30,10 @@ export function encodeCursor(key: Record<string, string | number | null>): strin
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<T extends Record<string, unknown>>(cursor: string | undefined, check: (v: Record<string, unknown>) => v is T): T | null {
+export function decodeCursor<T extends Record<string, unknown>>(
+  cursor: string | undefined,
+  check: (v: Record<string, unknown>) => v is T,
+): T | null {
   if (!cursor) return null;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;

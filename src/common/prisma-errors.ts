@@ -31,7 +31,11 @@ function codesOf(err: unknown, depth = 0): string[] {
   codes.push(...codesOf(e.cause, depth + 1));
   if (e.meta?.driverAdapterError) codes.push(...codesOf(e.meta.driverAdapterError, depth + 1));
   const msg = typeof e.message === 'string' ? e.message : '';
-  if (/Connection terminated|connect ECONNREFUSED|Can't reach database|timeout exceeded when trying to connect|DatabaseNotReachable|terminating connection/i.test(msg)) {
+  if (
+    /Connection terminated|connect ECONNREFUSED|Can't reach database|timeout exceeded when trying to connect|DatabaseNotReachable|terminating connection/i.test(
+      msg,
+    )
+  ) {
     codes.push('ECONNREFUSED');
   }
   return codes;
@@ -51,7 +55,10 @@ export function constraintViolation(err: unknown): { sqlState: string; constrain
     const code = typeof o.code === 'string' ? o.code : undefined;
     const original = (o.originalCode ?? o.code) as string | undefined;
     if (original && /^23\d{3}$/.test(original)) {
-      return { sqlState: original, constraint: (o.constraint as string) ?? extractConstraint(String(o.originalMessage ?? o.message ?? '')) };
+      return {
+        sqlState: original,
+        constraint: (o.constraint as string) ?? extractConstraint(String(o.originalMessage ?? o.message ?? '')),
+      };
     }
     if (code === 'P2002') return { sqlState: '23505', constraint: extractConstraint(String(o.message ?? '')) ?? targetOf(o) };
     if (code === 'P2003') return { sqlState: '23503', constraint: extractConstraint(String(o.message ?? '')) };
@@ -82,7 +89,8 @@ function targetOf(o: Record<string, unknown>): string | undefined {
 export function mapPrismaError(err: unknown): DomainError | null {
   if (isDatabaseUnavailable(err)) return null;
   const v = constraintViolation(err);
-  if (v?.sqlState === '23505' || v?.sqlState === '23P01') return new DomainError(409, 'CONFLICT', 'The request conflicts with existing data');
+  if (v?.sqlState === '23505' || v?.sqlState === '23P01')
+    return new DomainError(409, 'CONFLICT', 'The request conflicts with existing data');
   const code = (err as { code?: unknown })?.code;
   if (code === 'P2025') return new DomainError(404, 'NOT_FOUND', 'Resource not found');
   if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {

@@ -1,16 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const bool = () =>
   Transform(({ value }) => {
@@ -35,7 +24,10 @@ export class EnvironmentVariables {
 
   /** Main database. When absent, an embedded PostgreSQL is started under .data/. */
   @IsOptional()
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_port: false }, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  @IsUrl(
+    { protocols: ['postgres', 'postgresql'], require_tld: false, require_port: false },
+    { message: 'DATABASE_URL must be a postgresql:// URL' },
+  )
   DATABASE_URL?: string;
 
   /** Comma-separated `name=postgresql://…` (or bare URLs) servers for tenant databases. */

@@ -30,7 +30,12 @@ function portOpen(port: number): Promise<boolean> {
  * not set, so a new user needs nothing but Node. Reuses a server that an
  * earlier run left listening on the same port with the same data directory.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; database?: string; log?: (m: string) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: (m: string) => void;
+}): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const pgDir = path.join(dataDir, 'pg');
   const connFile = path.join(dataDir, 'connection.json');

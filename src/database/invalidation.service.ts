@@ -29,7 +29,12 @@ export class InvalidationService implements OnModuleInit, OnApplicationShutdown 
   private pool: pg.Pool;
 
   constructor(private readonly config: AppConfigService) {
-    this.pool = new pg.Pool({ ...pgConfigFromUrl(config.get('DATABASE_URL')), max: 2, idleTimeoutMillis: 5_000, connectionTimeoutMillis: 3_000 });
+    this.pool = new pg.Pool({
+      ...pgConfigFromUrl(config.get('DATABASE_URL')),
+      max: 2,
+      idleTimeoutMillis: 5_000,
+      connectionTimeoutMillis: 3_000,
+    });
     this.pool.on('error', () => undefined);
   }
 

@@ -152,7 +152,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
     const { server } = record;
     const budget = this.budget;
     const acquireTimeoutMs = this.acquireTimeoutMs;
-    const manager = this;
+    const freeOne = () => this.freeOneConnection();
     // Every connection of every tenant pool takes a budget token first.
     class BudgetedClient extends pg.Client {
       private holdsToken = false;
@@ -161,7 +161,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
       override connect(callback: (err: Error | null, c?: pg.Client) => void): void;
       override connect(callback?: (err: Error | null, c?: pg.Client) => void): Promise<pg.Client> | void {
         const run = async () => {
-          const got = await budget.acquire(acquireTimeoutMs, () => manager.freeOneConnection());
+          const got = await budget.acquire(acquireTimeoutMs, freeOne);
           if (!got) throw new TenantDatabaseUnavailableError();
           this.holdsToken = true;
           this.once('end', () => this.giveBack());

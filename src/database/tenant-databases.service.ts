@@ -40,7 +40,13 @@ export class TenantDatabasesService implements OnApplicationShutdown {
   admin(server: DatabaseServerConfig): pg.Pool {
     let pool = this.adminPools.get(server.name);
     if (!pool) {
-      pool = new pg.Pool({ ...pgConfigFromUrl(server.adminUrl), max: 4, idleTimeoutMillis: 5_000, connectionTimeoutMillis: 5_000, application_name: 'freetimechat-admin' });
+      pool = new pg.Pool({
+        ...pgConfigFromUrl(server.adminUrl),
+        max: 4,
+        idleTimeoutMillis: 5_000,
+        connectionTimeoutMillis: 5_000,
+        application_name: 'freetimechat-admin',
+      });
       pool.on('error', () => undefined);
       this.adminPools.set(server.name, pool);
     }
@@ -49,7 +55,12 @@ export class TenantDatabasesService implements OnApplicationShutdown {
 
   /** A short-lived admin connection to one database on a server. */
   async withDatabase<T>(server: DatabaseServerConfig, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ ...pgConfigFromUrl(server.adminUrl), database, application_name: 'freetimechat-admin', connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({
+      ...pgConfigFromUrl(server.adminUrl),
+      database,
+      application_name: 'freetimechat-admin',
+      connectionTimeoutMillis: 5_000,
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {

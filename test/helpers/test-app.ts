@@ -82,7 +82,10 @@ export interface TestApp {
  * A full application on its own fresh main database, with the shared tenant
  * template made current (cheap when it already is).
  */
-export async function createTestApp(overrides: Record<string, string> = {}, options: { keepDatabase?: boolean; database?: Awaited<ReturnType<typeof createTestDatabase>> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  options: { keepDatabase?: boolean; database?: Awaited<ReturnType<typeof createTestDatabase>> } = {},
+): Promise<TestApp> {
   const db = options.database ?? (await createTestDatabase());
   const config = testConfig(db.url, overrides);
   const app = await createApp(config, { migrate: false, logger: false });
@@ -131,7 +134,14 @@ async function withTemplateLock<T>(dbs: TenantDatabasesService, fn: () => Promis
 /** Provisions a client directly (no HTTP) and returns its id. */
 export async function provisionClient(t: TestApp, name = `Client ${randomUUID().slice(0, 8)}`): Promise<string> {
   const provisioning = t.get(ProvisioningService);
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) + '-' + randomBytes(3).toString('hex');
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) +
+    '-' +
+    randomBytes(3).toString('hex');
   const { id } = await provisioning.register({ name, slug });
   await provisioning.provision(id);
   return id;

@@ -64,7 +64,10 @@ describe('in-process migration runner', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ftc-mig-'));
     cpSync(migrationsDir('client'), dir, { recursive: true });
     mkdirSync(path.join(dir, '29990101000000_broken'));
-    writeFileSync(path.join(dir, '29990101000000_broken', 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
+    writeFileSync(
+      path.join(dir, '29990101000000_broken', 'migration.sql'),
+      'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n',
+    );
     await expect(migrate(client, loadMigrations(dir))).rejects.toThrow(MigrationFailedError);
     const table = await client.query(`SELECT to_regclass('half_done') AS t`);
     expect(table.rows[0].t).toBeNull();

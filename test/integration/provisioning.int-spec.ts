@@ -42,23 +42,26 @@ describe('ProvisioningService', () => {
   });
 
   // A crash can happen between any two steps; running provisioning again must finish the job.
-  it.each(PROVISIONING_STEPS.map((s) => [s]))('recovers when the process dies right after step "%s"', async (crashAfter: ProvisioningStep) => {
-    const { id } = await provisioning.register({ name: `Crash ${crashAfter}`, slug: slug() });
-    await expect(
-      provisioning.provision(id, {
-        afterStep: (step) => {
-          if (step === crashAfter) throw new Error(`simulated crash after ${step}`);
-        },
-      }),
-    ).rejects.toThrow('simulated crash');
-    expect((await main.client.findUniqueOrThrow({ where: { id } })).status).toBe('failed');
-    await provisioning.provision(id);
-    const client = await main.client.findUniqueOrThrow({ where: { id } });
-    expect(client.status).toBe('active');
-    const prisma = await t.get(TenantConnectionManager).forClient(id);
-    const project = await prisma.project.create({ data: { name: 'After crash' } });
-    expect(project.id).toBeDefined();
-  });
+  it.each(PROVISIONING_STEPS.map((s) => [s]))(
+    'recovers when the process dies right after step "%s"',
+    async (crashAfter: ProvisioningStep) => {
+      const { id } = await provisioning.register({ name: `Crash ${crashAfter}`, slug: slug() });
+      await expect(
+        provisioning.provision(id, {
+          afterStep: (step) => {
+            if (step === crashAfter) throw new Error(`simulated crash after ${step}`);
+          },
+        }),
+      ).rejects.toThrow('simulated crash');
+      expect((await main.client.findUniqueOrThrow({ where: { id } })).status).toBe('failed');
+      await provisioning.provision(id);
+      const client = await main.client.findUniqueOrThrow({ where: { id } });
+      expect(client.status).toBe('active');
+      const prisma = await t.get(TenantConnectionManager).forClient(id);
+      const project = await prisma.project.create({ data: { name: 'After crash' } });
+      expect(project.id).toBeDefined();
+    },
+  );
 
   it('is idempotent and safe when run twice at once', async () => {
     const { id } = await provisioning.register({ name: 'Twice', slug: slug() });
@@ -66,7 +69,7 @@ describe('ProvisioningService', () => {
     expect((await main.client.findUniqueOrThrow({ where: { id } })).status).toBe('active');
   });
 
-  it("gives each tenant a role that can connect to its own database only", async () => {
+  it('gives each tenant a role that can connect to its own database only', async () => {
     const a = await provisioning.register({ name: 'A', slug: slug() });
     const b = await provisioning.register({ name: 'B', slug: slug() });
     await provisioning.provision(a.id);

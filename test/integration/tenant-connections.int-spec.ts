@@ -50,10 +50,9 @@ describe('TenantConnectionManager', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const r = await admin.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1::text[])`,
-          [clients.map((c) => `freetimechat_${c}`)],
-        );
+        const r = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1::text[])`, [
+          clients.map((c) => `freetimechat_${c}`),
+        ]);
         maxSeen = Math.max(maxSeen, r.rows[0].n);
         await new Promise((r2) => setTimeout(r2, 10));
       }

@@ -46,8 +46,11 @@ export function ensureMainTemplate(adminUrl: string): Promise<void> {
         const have = await withAdmin(
           adminUrl,
           async (t) =>
-            (await t.query(`SELECT string_agg(migration_name || ':' || checksum, ',' ORDER BY migration_name) AS s FROM "_prisma_migrations"`)).rows[0]
-              ?.s as string | undefined,
+            (
+              await t.query(
+                `SELECT string_agg(migration_name || ':' || checksum, ',' ORDER BY migration_name) AS s FROM "_prisma_migrations"`,
+              )
+            ).rows[0]?.s as string | undefined,
           MAIN_TEMPLATE,
         ).catch(() => null);
         if (have === want) return;
