@@ -56,7 +56,7 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: isRoot,
     authMethod: 'scram-sha-256',
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (m) => options.log?.(String(m).trim()),
+    onLog: () => undefined, // initdb/postgres chatter; errors still reach onError
     onError: (m) => options.log?.(String(m).trim()),
   });
   let startedHere = false;
