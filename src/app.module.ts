@@ -10,6 +10,7 @@ import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { RequestContext } from './common/request-context.js';
 import { FEATURE_MODULES } from './feature-modules.js';
 import { Clock } from './common/clock.js';
+import { BenchModule } from './modules/bench/bench.module.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +53,7 @@ export class AppModule {
         AuthCoreModule,
         MetricsModule,
         ...FEATURE_MODULES,
+        ...(config.BENCH_ROUTES && config.NODE_ENV !== 'production' ? [BenchModule] : []),
       ],
       controllers: [HealthController],
       providers: [{ provide: AppConfigService, useValue: new AppConfigService(config) }, Clock],

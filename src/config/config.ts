@@ -167,6 +167,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DATA_DIR = '.data';
+
+  /** Bench-only routes under /api/v1/bench (the benchmark suite sets it; never in production). */
+  @IsOptional()
+  @bool()
+  @IsBoolean()
+  BENCH_ROUTES = false;
 }
 
 export type AppConfig = EnvironmentVariables & { DATABASE_URL: string; JWT_SECRET: string };
