@@ -27,7 +27,10 @@ export function RequireCapabilities(...capabilities: Capability[]) {
     UseGuards(...GUARD_ORDER),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked token (UNAUTHENTICATED)', type: ErrorResponseDto }),
-    ApiForbiddenResponse({ description: 'Missing capability (FORBIDDEN), CLIENT_SUSPENDED, TENANT_REQUIRED or IMPERSONATION_READ_ONLY', type: ErrorResponseDto }),
+    ApiForbiddenResponse({
+      description: 'Missing capability (FORBIDDEN), CLIENT_SUSPENDED, TENANT_REQUIRED or IMPERSONATION_READ_ONLY',
+      type: ErrorResponseDto,
+    }),
   );
 }
 
