@@ -1,0 +1,192 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { PaginationQueryDto } from '../../../common/pagination.js';
+import type { TimeEntryRecord } from '../time-entries.repository.js';
+import { OptionalDay, OptionalInstant, OptionalNotNull, QueryBoolean } from './validators.js';
+
+const SHAPES =
+  'Give exactly one of {startTime, endTime}, {startTime, duration} or {date, duration}. Times are ISO-8601 with an offset and are truncated to whole seconds; ' +
+  '`date` is then the owner\'s local day of startTime (their time zone).';
+
+export class CreateTimeEntryDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  projectId: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A task of the same project' })
+  @IsOptional()
+  @IsUUID('all')
+  taskId?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ description: "Defaults to the project's `billable`" })
+  @OptionalNotNull()
+  @IsBoolean()
+  billable?: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-03-23T09:00:00+01:00', description: SHAPES })
+  @OptionalInstant()
+  startTime?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-03-23T10:30:00+01:00', description: 'After startTime, at most 24 h later, not in the future' })
+  @OptionalInstant()
+  endTime?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 86400, example: 5400, description: 'Seconds, 1 to 86400' })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  duration?: number;
+
+  @ApiPropertyOptional({ format: 'date', example: '2026-03-23', description: "For duration-only entries: the owner's local day (not after their today)" })
+  @OptionalDay()
+  date?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "Log for another user of the client (needs time-entries:write:all; the user must be active). Default: the caller",
+  })
+  @OptionalNotNull()
+  @IsUUID('all')
+  userId?: string;
+}
+
+/**
+ * Changes an entry; every rule of creation is checked again on the result.
+ * Time fields merge with the current shape: a complete shape replaces it,
+ * a single field keeps the rest (timed entry: startTime / endTime / duration
+ * keep the other end's start; duration-only: date / duration keep the other).
+ * `null` clears taskId and description.
+ */
+export class UpdateTimeEntryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @OptionalNotNull()
+  @IsUUID('all')
+  projectId?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID('all')
+  taskId?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string | null;
+
+  @ApiPropertyOptional()
+  @OptionalNotNull()
+  @IsBoolean()
+  billable?: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @OptionalInstant()
+  startTime?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @OptionalInstant()
+  endTime?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 86400 })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  duration?: number;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @OptionalDay()
+  date?: string;
+}
+
+export class StartTimerDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  projectId: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID('all')
+  taskId?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string | null;
+}
+
+export class ListTimeEntriesQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ format: 'date', description: 'Inclusive, on `date`' })
+  @OptionalDay()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Inclusive, on `date`' })
+  @OptionalDay()
+  to?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  projectId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  taskId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Someone else's entries need time-entries:read:all (else 403)" })
+  @IsOptional()
+  @IsUUID('all')
+  userId?: string;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @QueryBoolean()
+  billable?: boolean;
+}
+
+export class TimeEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ format: 'uuid' }) projectId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) taskId: string | null;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ format: 'date', example: '2026-03-23', description: "The owner's local day the time counts for" }) date: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null for duration-only entries' }) startTime: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null while the timer runs and for duration-only entries' })
+  endTime: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Seconds; null while the timer runs' }) duration: number | null;
+  @ApiProperty() billable: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class TimeEntryPageDto {
+  @ApiProperty({ type: [TimeEntryDto] }) data: TimeEntryDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+/** The one response shape of an entry (REST routes and the chat assistant). */
+export function toTimeEntryDto(e: TimeEntryRecord): TimeEntryDto {
+  return {
+    id: e.id,
+    userId: e.userId,
+    projectId: e.projectId,
+    taskId: e.taskId,
+    description: e.description,
+    date: e.date,
+    startTime: e.startTime ? e.startTime.toISOString() : null,
+    endTime: e.endTime ? e.endTime.toISOString() : null,
+    duration: e.duration,
+    billable: e.billable,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}

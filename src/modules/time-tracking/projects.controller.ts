@@ -1,0 +1,140 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+import { PaginationQueryDto } from '../../common/pagination.js';
+import type { AuthContext } from '../auth/auth-context.js';
+import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { actorFrom } from './actor.js';
+import {
+  CreateProjectDto,
+  ListProjectsQueryDto,
+  ProjectDto,
+  ProjectMemberDto,
+  ProjectMemberPageDto,
+  ProjectPageDto,
+  toProjectDto,
+  toProjectMemberDto,
+  UpdateProjectDto,
+  UpsertProjectMemberDto,
+} from './dto/project.dto.js';
+import { ProjectsService } from './projects.service.js';
+import { UuidParamPipe } from './uuid-param.pipe.js';
+
+const NOT_FOUND = { description: 'No such project, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };
+
+@ApiTags('projects')
+@TenantScoped()
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get()
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'List projects',
+    description:
+      'projects:manage holders see every project of their client, projects:read holders only the projects they belong to. ' +
+      'Active projects by default; `archived=true` lists archived ones. Sorted by name.',
+  })
+  @ApiOkResponse({ type: ProjectPageDto })
+  async list(@Auth() auth: AuthContext, @Query() query: ListProjectsQueryDto): Promise<ProjectPageDto> {
+    const page = await this.projects.list(actorFrom(auth), query);
+    return { data: page.data.map(toProjectDto), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @RequireCapabilities('projects:manage')
+  @ApiOperation({ summary: 'Create a project', description: 'Names are unique per client, case-insensitively (409 CONFLICT).' })
+  @ApiCreatedResponse({ type: ProjectDto })
+  @ApiConflictResponse({ description: 'A project with this name exists (CONFLICT)', type: ErrorResponseDto })
+  async create(@Auth() auth: AuthContext, @Body() body: CreateProjectDto): Promise<ProjectDto> {
+    return toProjectDto(await this.projects.create(actorFrom(auth), body));
+  }
+
+  @Get(':id')
+  @RequireCapabilities()
+  @ApiOperation({ summary: 'Get a project' })
+  @ApiOkResponse({ type: ProjectDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Project')) id: string): Promise<ProjectDto> {
+    return toProjectDto(await this.projects.get(actorFrom(auth), id));
+  }
+
+  @Patch(':id')
+  @RequireCapabilities('projects:manage')
+  @ApiOperation({ summary: 'Change a project', description: '`archived: false` restores an archived project.' })
+  @ApiOkResponse({ type: ProjectDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ description: 'A project with this name exists (CONFLICT)', type: ErrorResponseDto })
+  async update(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Project')) id: string, @Body() body: UpdateProjectDto): Promise<ProjectDto> {
+    return toProjectDto(await this.projects.update(actorFrom(auth), id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireCapabilities('projects:manage')
+  @ApiOperation({
+    summary: 'Archive a project',
+    description:
+      'Archives (never deletes: time entries keep their project). 204, idempotent. An archived project takes no new time (409 PROJECT_ARCHIVED); ' +
+      'PATCH `archived: false` restores it.',
+  })
+  @ApiNoContentResponse({ description: 'Archived' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async archive(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Project')) id: string): Promise<void> {
+    await this.projects.archive(actorFrom(auth), id);
+  }
+
+  @Get(':id/members')
+  @RequireCapabilities()
+  @ApiOperation({ summary: "List a project's members", description: 'Oldest membership first.' })
+  @ApiOkResponse({ type: ProjectMemberPageDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async members(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Project')) id: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<ProjectMemberPageDto> {
+    const page = await this.projects.listMembers(actorFrom(auth), id, query);
+    return { data: page.data.map(toProjectMemberDto), nextCursor: page.nextCursor };
+  }
+
+  @Put(':id/members/:userId')
+  @RequireCapabilities('projects:manage')
+  @ApiOperation({
+    summary: 'Add a member or change their role',
+    description: 'Upsert; 200 with the membership. The user must be an active user of the same client (else 404). Omitting `role` keeps an existing role (new members: "member").',
+  })
+  @ApiOkResponse({ type: ProjectMemberDto })
+  @ApiNotFoundResponse({ description: 'No such project or user (NOT_FOUND)', type: ErrorResponseDto })
+  async putMember(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Project')) id: string,
+    @Param('userId', new UuidParamPipe('User')) userId: string,
+    @Body() body: UpsertProjectMemberDto,
+  ): Promise<ProjectMemberDto> {
+    return toProjectMemberDto(await this.projects.putMember(actorFrom(auth), id, userId, body.role));
+  }
+
+  @Delete(':id/members/:userId')
+  @HttpCode(204)
+  @RequireCapabilities('projects:manage')
+  @ApiOperation({ summary: 'Remove a member', description: 'Their time entries stay. 404 when the user is not a member.' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse({ description: 'No such project or membership (NOT_FOUND)', type: ErrorResponseDto })
+  async removeMember(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Project')) id: string,
+    @Param('userId', new UuidParamPipe('User')) userId: string,
+  ): Promise<void> {
+    await this.projects.removeMember(actorFrom(auth), id, userId);
+  }
+}

@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
+import { constraintViolation } from '../../common/prisma-errors.js';
+import type { Prisma } from '../../generated/prisma-client/client.js';
+import { ProjectNameTakenError } from './time-tracking.errors.js';
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  billable: boolean;
+  hourlyRate: number | null;
+  archived: boolean;
+  archivedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProjectMemberRecord {
+  projectId: string;
+  userId: string;
+  role: 'member' | 'lead';
+  createdAt: Date;
+}
+
+export interface ProjectListFilter {
+  archived: boolean;
+  search?: string;
+  /** Only projects this user belongs to (members without projects:manage). */
+  memberUserId?: string;
+  after?: { n: string; id: string } | null;
+  limit: number;
+}
+
+export interface ProjectWrite {
+  name?: string;
+  description?: string | null;
+  billable?: boolean;
+  hourlyRate?: number | null;
+  archived?: boolean;
+}
+
+type ProjectRow = Prisma.ProjectModel;
+
+function toRecord(row: ProjectRow): ProjectRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    billable: row.billable,
+    hourlyRate: row.hourlyRate === null ? null : Number(row.hourlyRate.toString()),
+    archived: row.archived,
+    archivedAt: row.archivedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toMember(row: Prisma.ProjectMemberModel): ProjectMemberRecord {
+  return { projectId: row.projectId, userId: row.userId, role: row.role === 'lead' ? 'lead' : 'member', createdAt: row.createdAt };
+}
+
+/** The case-insensitive unique name (`projects_name_lower_key`) is the guarantee; this maps its violation. */
+function mapNameConflict(err: unknown, name: string | undefined): never {
+  const v = constraintViolation(err);
+  if (v?.sqlState === '23505' && name !== undefined) throw new ProjectNameTakenError(name);
+  throw err;
+}
+
+/** Projects and their members in the request's tenant database. */
+@Injectable()
+export class ProjectsRepository {
+  constructor(private readonly tenant: TenantPrismaProvider) {}
+
+  private get db() {
+    return this.tenant.client;
+  }
+
+  async findById(id: string): Promise<ProjectRecord | null> {
+    const row = await this.db.project.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async findByIdForMember(id: string, userId: string): Promise<ProjectRecord | null> {
+    const row = await this.db.project.findFirst({ where: { id, members: { some: { userId } } } });
+    return row ? toRecord(row) : null;
+  }
+
+  /** Sorted by name, then id (keyset pagination). */
+  async list(filter: ProjectListFilter): Promise<ProjectRecord[]> {
+    const and: Prisma.ProjectWhereInput[] = [{ archived: filter.archived }];
+    if (filter.search) and.push({ name: { contains: filter.search, mode: 'insensitive' } });
+    if (filter.memberUserId) and.push({ members: { some: { userId: filter.memberUserId } } });
+    if (filter.after) {
+      and.push({ OR: [{ name: { gt: filter.after.n } }, { name: filter.after.n, id: { gt: filter.after.id } }] });
+    }
+    const rows = await this.db.project.findMany({ where: { AND: and }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: filter.limit });
+    return rows.map(toRecord);
+  }
+
+  /** Every project of the client, or those of one member, unpaginated (for name matching in chat). */
+  async listAll(options: { memberUserId?: string; includeArchived: boolean }): Promise<ProjectRecord[]> {
+    const rows = await this.db.project.findMany({
+      where: {
+        ...(options.includeArchived ? {} : { archived: false }),
+        ...(options.memberUserId ? { members: { some: { userId: options.memberUserId } } } : {}),
+      },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toRecord);
+  }
+
+  async create(data: ProjectWrite & { name: string; createdBy: string }): Promise<ProjectRecord> {
+    try {
+      const row = await this.db.project.create({
+        data: {
+          name: data.name,
+          description: data.description ?? null,
+          billable: data.billable ?? true,
+          hourlyRate: data.hourlyRate ?? null,
+          createdBy: data.createdBy,
+        },
+      });
+      return toRecord(row);
+    } catch (err) {
+      mapNameConflict(err, data.name);
+    }
+  }
+
+  async update(id: string, data: ProjectWrite, now: Date): Promise<ProjectRecord> {
+    try {
+      const row = await this.db.project.update({
+        where: { id },
+        data: {
+          ...(data.name !== undefined ? { name: data.name } : {}),
+          ...(data.description !== undefined ? { description: data.description } : {}),
+          ...(data.billable !== undefined ? { billable: data.billable } : {}),
+          ...(data.hourlyRate !== undefined ? { hourlyRate: data.hourlyRate } : {}),
+          ...(data.archived !== undefined ? { archived: data.archived, archivedAt: data.archived ? now : null } : {}),
+        },
+      });
+      return toRecord(row);
+    } catch (err) {
+      mapNameConflict(err, data.name);
+    }
+  }
+
+  /** Archives unless already archived (keeps the first archivedAt). */
+  async archive(id: string, at: Date): Promise<void> {
+    await this.db.project.updateMany({ where: { id, archived: false }, data: { archived: true, archivedAt: at } });
+  }
+
+  async isMember(projectId: string, userId: string): Promise<boolean> {
+    const row = await this.db.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } }, select: { userId: true } });
+    return row !== null;
+  }
+
+  /** Members by joining time, then user id (keyset pagination). */
+  async listMembers(projectId: string, after: { t: string; id: string } | null, limit: number): Promise<ProjectMemberRecord[]> {
+    const where: Prisma.ProjectMemberWhereInput = { projectId };
+    if (after) {
+      const t = new Date(after.t);
+      where.OR = [{ createdAt: { gt: t } }, { createdAt: t, userId: { gt: after.id } }];
+    }
+    const rows = await this.db.projectMember.findMany({ where, orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }], take: limit });
+    return rows.map(toMember);
+  }
+
+  /** Adds the member, or changes the role of an existing one (a missing role keeps the current one, default "member"). */
+  async upsertMember(projectId: string, userId: string, role: 'member' | 'lead' | undefined): Promise<ProjectMemberRecord> {
+    const run = () =>
+      this.db.projectMember.upsert({
+        where: { projectId_userId: { projectId, userId } },
+        create: { projectId, userId, role: role ?? 'member' },
+        update: role ? { role } : {},
+      });
+    try {
+      return toMember(await run());
+    } catch (err) {
+      // Two concurrent first upserts: the loser retries as an update.
+      if (constraintViolation(err)?.sqlState === '23505') return toMember(await run());
+      throw err;
+    }
+  }
+
+  /** True when a membership was removed. */
+  async removeMember(projectId: string, userId: string): Promise<boolean> {
+    const { count } = await this.db.projectMember.deleteMany({ where: { projectId, userId } });
+    return count > 0;
+  }
+}

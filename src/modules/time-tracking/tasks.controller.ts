@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+import type { AuthContext } from '../auth/auth-context.js';
+import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { actorFrom } from './actor.js';
+import { CreateTaskDto, ListTasksQueryDto, TaskDto, TaskPageDto, toTaskDto, UpdateTaskDto } from './dto/task.dto.js';
+import { TasksService } from './tasks.service.js';
+import { UuidParamPipe } from './uuid-param.pipe.js';
+
+const NOT_FOUND = { description: 'No such task, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };
+
+@ApiTags('tasks')
+@TenantScoped()
+@Controller('tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get()
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'List tasks',
+    description: 'tasks:read holders see the tasks of the projects they belong to; tasks:manage holders all of the client. Oldest first.',
+  })
+  @ApiOkResponse({ type: TaskPageDto })
+  async list(@Auth() auth: AuthContext, @Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
+    const page = await this.tasks.list(actorFrom(auth), query);
+    return { data: page.data.map(toTaskDto), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @RequireCapabilities('tasks:manage')
+  @ApiOperation({ summary: 'Create a task', description: "The assignee must be an active user of the caller's client (else 404)." })
+  @ApiCreatedResponse({ type: TaskDto })
+  @ApiNotFoundResponse({ description: 'No such project or assignee (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'The project is archived (PROJECT_ARCHIVED)', type: ErrorResponseDto })
+  async create(@Auth() auth: AuthContext, @Body() body: CreateTaskDto): Promise<TaskDto> {
+    return toTaskDto(await this.tasks.create(actorFrom(auth), body));
+  }
+
+  @Get(':id')
+  @RequireCapabilities()
+  @ApiOperation({ summary: 'Get a task' })
+  @ApiOkResponse({ type: TaskDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string): Promise<TaskDto> {
+    return toTaskDto(await this.tasks.get(actorFrom(auth), id));
+  }
+
+  @Patch(':id')
+  @RequireCapabilities('tasks:manage')
+  @ApiOperation({ summary: 'Change a task', description: '`null` clears description, assigneeId and dueDate.' })
+  @ApiOkResponse({ type: TaskDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async update(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string, @Body() body: UpdateTaskDto): Promise<TaskDto> {
+    return toTaskDto(await this.tasks.update(actorFrom(auth), id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireCapabilities('tasks:manage')
+  @ApiOperation({ summary: 'Delete a task', description: 'A hard delete (then 404). Its time entries keep their time and lose the task.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string): Promise<void> {
+    await this.tasks.delete(actorFrom(auth), id);
+  }
+}

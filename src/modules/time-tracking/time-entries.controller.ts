@@ -1,0 +1,158 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+import type { AuthContext } from '../auth/auth-context.js';
+import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { actorFrom } from './actor.js';
+import {
+  CreateTimeEntryDto,
+  ListTimeEntriesQueryDto,
+  StartTimerDto,
+  TimeEntryDto,
+  TimeEntryPageDto,
+  toTimeEntryDto,
+  UpdateTimeEntryDto,
+} from './dto/time-entry.dto.js';
+import { TimeEntriesService } from './time-entries.service.js';
+import { UuidParamPipe } from './uuid-param.pipe.js';
+
+const NOT_FOUND = { description: 'No such entry, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };
+const INVALID = {
+  description: 'VALIDATION_FAILED with details: wrong combination of time fields, endTime not after startTime, duration outside 1 s–24 h, time in the future, a task of another project',
+  type: ErrorResponseDto,
+};
+const CONFLICTS = { description: 'PROJECT_ARCHIVED, or TIME_ENTRY_OVERLAP with another timed entry (or the running timer) of the same user', type: ErrorResponseDto };
+const PROJECT_RULES =
+  'The project must exist and be visible to the caller (else 404), not be archived (409 PROJECT_ARCHIVED), and the owner must be a member of it ' +
+  'unless the caller holds time-entries:write:all (else 403 FORBIDDEN).';
+
+@ApiTags('time-entries')
+@TenantScoped()
+@Controller('time-entries')
+export class TimeEntriesController {
+  constructor(private readonly entries: TimeEntriesService) {}
+
+  @Get()
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'List time entries',
+    description:
+      'Needs time-entries:read:own (own entries) or time-entries:read:all (everyone in the client; `userId` of someone else needs it, else 403). ' +
+      '`from`/`to` are inclusive on `date`. Newest first: date desc, startTime desc (duration-only entries last within a day), id.',
+  })
+  @ApiOkResponse({ type: TimeEntryPageDto })
+  async list(@Auth() auth: AuthContext, @Query() query: ListTimeEntriesQueryDto): Promise<TimeEntryPageDto> {
+    const page = await this.entries.list(actorFrom(auth), query);
+    return { data: page.data.map(toTimeEntryDto), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'Log time',
+    description:
+      'Exactly one of {startTime, endTime}, {startTime, duration} or {date, duration}. Times are truncated to whole seconds; a timed entry\'s `date` is the ' +
+      "owner's local day of startTime (their time zone). `billable` defaults from the project. Needs time-entries:write:own, or write:all with `userId`. " +
+      PROJECT_RULES,
+  })
+  @ApiCreatedResponse({ type: TimeEntryDto })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse({ description: 'No such project (or user for `userId`), or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiConflictResponse(CONFLICTS)
+  async create(@Auth() auth: AuthContext, @Body() body: CreateTimeEntryDto): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.create(actorFrom(auth), body));
+  }
+
+  @Post('start')
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'Start a timer',
+    description: `Starts the caller's timer now (endTime and duration null). One running timer per user, held by the database even under concurrent requests. ${PROJECT_RULES}`,
+  })
+  @ApiCreatedResponse({ type: TimeEntryDto })
+  @ApiNotFoundResponse({ description: 'No such project, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'TIMER_ALREADY_RUNNING, PROJECT_ARCHIVED', type: ErrorResponseDto })
+  async start(@Auth() auth: AuthContext, @Body() body: StartTimerDto): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.start(actorFrom(auth), body));
+  }
+
+  @Post('stop')
+  @HttpCode(200)
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'Stop the running timer',
+    description:
+      'Ends it now (whole seconds). At least 1 s is recorded; a timer left running over 24 h is stopped at start + 24 h (the longest an entry may be). ' +
+      'Works even if the project was archived meanwhile.',
+  })
+  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiNotFoundResponse({ description: 'No timer runs (NO_RUNNING_TIMER)', type: ErrorResponseDto })
+  async stop(@Auth() auth: AuthContext): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.stop(actorFrom(auth)));
+  }
+
+  @Get('running')
+  @RequireCapabilities()
+  @ApiOperation({ summary: "The caller's running timer", description: '200 with the entry, or 204 (empty body) when none runs.' })
+  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiNoContentResponse({ description: 'No timer runs' })
+  async running(@Auth() auth: AuthContext, @Res({ passthrough: true }) res: Response): Promise<TimeEntryDto | undefined> {
+    const entry = await this.entries.running(actorFrom(auth));
+    if (!entry) {
+      res.status(204);
+      return undefined;
+    }
+    return toTimeEntryDto(entry);
+  }
+
+  @Get(':id')
+  @RequireCapabilities()
+  @ApiOperation({ summary: 'Get a time entry', description: "Others' entries answer 404 without time-entries:read:all." })
+  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Time entry')) id: string): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.get(actorFrom(auth), id));
+  }
+
+  @Patch(':id')
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'Change a time entry',
+    description:
+      'Every rule of creation is checked again on the result (including project membership and archival). Time fields merge with the current shape: ' +
+      'a complete shape replaces it; a single startTime / endTime / duration changes that part of a timed entry (keeping its start); date or duration ' +
+      'alone changes a duration-only entry. Changing projectId without `billable` takes the new project\'s default. ' +
+      "Others' entries answer 404 without read:all, 403 without write:all.",
+  })
+  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(CONFLICTS)
+  async update(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Time entry')) id: string,
+    @Body() body: UpdateTimeEntryDto,
+  ): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.update(actorFrom(auth), id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireCapabilities()
+  @ApiOperation({ summary: 'Delete a time entry', description: 'Also deletes a running timer. Others\' entries: 404 without read:all, 403 without write:all.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Time entry')) id: string): Promise<void> {
+    await this.entries.delete(actorFrom(auth), id);
+  }
+}
