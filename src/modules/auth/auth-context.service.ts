@@ -73,7 +73,8 @@ export class AuthContextService {
     }
     let impersonation: AuthContext['impersonation'] = null;
     if (claims.impSid !== undefined) {
-      if (!UUID.test(claims.impSid) || claims.impSid !== claims.sid || !claims.act?.sub) throw new UnauthenticatedError('Invalid access token');
+      if (!UUID.test(claims.impSid) || claims.impSid !== claims.sid || !claims.act?.sub)
+        throw new UnauthenticatedError('Invalid access token');
       const imp = await this.impersonation(claims.impSid);
       if (!imp || imp.ended || imp.expiresAt <= Date.now() || imp.targetUserId !== claims.sub || imp.impersonatorId !== claims.act.sub) {
         throw new UnauthenticatedError('The impersonation session has ended');
@@ -157,7 +158,11 @@ export class AuthContextService {
     });
   }
 
-  private async cached<T extends object>(cache: LRUCache<string, T | 'missing'>, key: string, load: () => Promise<T | null>): Promise<T | null> {
+  private async cached<T extends object>(
+    cache: LRUCache<string, T | 'missing'>,
+    key: string,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> {
     const hit = cache.get(key);
     if (hit !== undefined) return hit === 'missing' ? null : hit;
     const gen = this.generation;

@@ -1,11 +1,30 @@
 import { Module } from '@nestjs/common';
 import { RbacModule } from '../rbac/rbac.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
+import { ThrottleRepository } from './throttle.repository.js';
+import { ThrottleService } from './throttle.service.js';
+import { TwoFactorRepository } from './two-factor.repository.js';
+import { TwoFactorService } from './two-factor.service.js';
+import { ClientSummaryRepository } from './client-summary.repository.js';
 
 /** Signup, login, 2FA, refresh rotation and sessions (`/auth`). */
 @Module({
   imports: [RbacModule, ClientsModule],
-  controllers: [],
-  providers: [],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    SessionsRepository,
+    SessionsService,
+    ThrottleRepository,
+    ThrottleService,
+    TwoFactorRepository,
+    TwoFactorService,
+    ClientSummaryRepository,
+  ],
+  exports: [SessionsService, ThrottleService],
 })
 export class AuthModule {}

@@ -27,7 +27,10 @@ export class TokenService {
 
   /** A token for one purpose (`typ`), never accepted as an access token. */
   signPurpose(typ: string, payload: Record<string, unknown>, ttlSeconds: number): string {
-    return this.jwt.sign({ ...payload, typ }, { expiresIn: ttlSeconds, issuer: JWT_ISSUER, audience: `freetimechat-${typ}`, algorithm: 'HS256' });
+    return this.jwt.sign(
+      { ...payload, typ },
+      { expiresIn: ttlSeconds, issuer: JWT_ISSUER, audience: `freetimechat-${typ}`, algorithm: 'HS256' },
+    );
   }
 
   verifyPurpose<T extends object>(typ: string, token: string): (T & { typ: string }) | null {

@@ -50,7 +50,9 @@ export class UsersService {
       return user;
     } catch (err) {
       if (constraintViolation(err)?.sqlState === '23505') {
-        throw new ConflictError('A user with this e-mail already exists', 'CONFLICT', [{ field: 'email', message: 'email is already taken' }]);
+        throw new ConflictError('A user with this e-mail already exists', 'CONFLICT', [
+          { field: 'email', message: 'email is already taken' },
+        ]);
       }
       throw err;
     }

@@ -1,0 +1,214 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+import type { AuthContext } from './auth-context.js';
+import { Auth, RequireCapabilities } from './decorators.js';
+import { ClientInfo } from './client-meta.decorator.js';
+import type { ClientMeta } from './sessions.service.js';
+import { AuthService } from './auth.service.js';
+import {
+  BackupCodesDto,
+  ChangePasswordDto,
+  LoginDto,
+  LoginResponseDto,
+  LogoutDto,
+  MeDto,
+  RefreshDto,
+  SignupDto,
+  SignupResponseDto,
+  TokenPairDto,
+  TwoFactorChallengeDto,
+  TwoFactorCodeDto,
+  TwoFactorDisableDto,
+  TwoFactorSetupDto,
+  TwoFactorVerifyDto,
+} from './dto/auth.dto.js';
+
+const THROTTLED = {
+  description: 'RATE_LIMITED: too many failures for this account or IP; see the Retry-After header (seconds)',
+  type: ErrorResponseDto,
+};
+const NOT_IMPERSONATING = "FORBIDDEN with an impersonation token (credential management is the account holder's), IMPERSONATION_READ_ONLY";
+
+@ApiTags('auth')
+@Controller('auth')
+@ApiExtraModels(LoginResponseDto, TwoFactorChallengeDto)
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('signup')
+  @ApiOperation({
+    summary: 'Sign up a new client (company) with its first admin',
+    description:
+      'Creates the client, its database and a user with the client-admin role, and signs that user in. Off when SIGNUP_ENABLED=false.',
+  })
+  @ApiCreatedResponse({ type: SignupResponseDto })
+  @ApiBadRequestResponse({
+    description: 'VALIDATION_FAILED (e.g. password under 10 characters, unknown time zone, bad slug)',
+    type: ErrorResponseDto,
+  })
+  @ApiForbiddenResponse({ description: 'SIGNUP_DISABLED', type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'CONFLICT: the slug or the e-mail is taken', type: ErrorResponseDto })
+  signup(@Body() dto: SignupDto, @ClientInfo() meta: ClientMeta): Promise<SignupResponseDto> {
+    return this.auth.signup(dto, meta);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Sign in with e-mail and password',
+    description:
+      'Answers tokens and the user, or — when the user has 2FA on — `{twoFactorRequired: true, challengeToken}` for POST /auth/2fa/verify.',
+  })
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(LoginResponseDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] } })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({
+    description: 'INVALID_CREDENTIALS: unknown e-mail, wrong password or deactivated user (indistinguishable)',
+    type: ErrorResponseDto,
+  })
+  @ApiForbiddenResponse({ description: 'CLIENT_SUSPENDED (only after a correct password)', type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse(THROTTLED)
+  login(@Body() dto: LoginDto, @ClientInfo() meta: ClientMeta): Promise<LoginResponseDto | TwoFactorChallengeDto> {
+    return this.auth.login(dto, meta);
+  }
+
+  @Post('2fa/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Complete a 2FA login with a TOTP code or a one-time backup code' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({
+    description: 'INVALID_2FA_CODE (wrong, replayed or spent code), UNAUTHENTICATED (invalid or expired challenge token)',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse(THROTTLED)
+  verifyTwoFactor(@Body() dto: TwoFactorVerifyDto, @ClientInfo() meta: ClientMeta): Promise<LoginResponseDto> {
+    return this.auth.verifyTwoFactor(dto, meta);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new token pair (rotation)',
+    description:
+      'Each refresh token works once. Presenting a spent one revokes its whole session (401 REFRESH_TOKEN_REUSED). ' +
+      "Of several concurrent refreshes with one token exactly one succeeds; the others count as reuse, so the session — including the winner's new tokens — is revoked.",
+  })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({
+    description: 'REFRESH_TOKEN_REUSED, or UNAUTHENTICATED (unknown, expired or revoked)',
+    type: ErrorResponseDto,
+  })
+  @ApiForbiddenResponse({ description: 'CLIENT_SUSPENDED', type: ErrorResponseDto })
+  refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'End a session',
+    description:
+      "Ends the session the refresh token belongs to (if it is the caller's; otherwise the caller's current session). Its access tokens stop working at once.",
+  })
+  @ApiNoContentResponse({ description: 'Ended' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
+  @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
+  async logout(@Auth() auth: AuthContext, @Body() dto: LogoutDto): Promise<void> {
+    await this.auth.logout(auth, dto.refreshToken);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'End every session of the caller',
+    description: 'Every access and refresh token of the user stops working at once.',
+  })
+  @ApiNoContentResponse({ description: 'Ended' })
+  @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
+  async logoutAll(@Auth() auth: AuthContext): Promise<void> {
+    await this.auth.logoutAll(auth);
+  }
+
+  @Get('me')
+  @RequireCapabilities()
+  @ApiOperation({ summary: 'Who am I: user, client, roles, effective capabilities and impersonation state' })
+  @ApiOkResponse({ type: MeDto })
+  me(@Auth() auth: AuthContext): Promise<MeDto> {
+    return this.auth.me(auth);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @RequireCapabilities()
+  @ApiOperation({ summary: 'Change the password', description: "Ends the caller's other sessions; the current one stays." })
+  @ApiNoContentResponse({ description: 'Changed' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (e.g. new password under 10 characters)', type: ErrorResponseDto })
+  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS: the current password is wrong; UNAUTHENTICATED', type: ErrorResponseDto })
+  @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse(THROTTLED)
+  async changePassword(@Auth() auth: AuthContext, @Body() dto: ChangePasswordDto, @ClientInfo() meta: ClientMeta): Promise<void> {
+    await this.auth.changePassword(auth, dto, meta);
+  }
+
+  @Post('2fa/setup')
+  @HttpCode(200)
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'Start 2FA setup: a new TOTP secret (pending until enabled)',
+    description: 'Calling it again replaces the pending secret.',
+  })
+  @ApiOkResponse({ type: TwoFactorSetupDto })
+  @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'CONFLICT: 2FA is already enabled', type: ErrorResponseDto })
+  setupTwoFactor(@Auth() auth: AuthContext): Promise<TwoFactorSetupDto> {
+    return this.auth.setupTwoFactor(auth);
+  }
+
+  @Post('2fa/enable')
+  @HttpCode(200)
+  @RequireCapabilities()
+  @ApiOperation({
+    summary: 'Turn 2FA on with a code from the authenticator',
+    description: 'Answers ten one-time backup codes, shown only this once.',
+  })
+  @ApiOkResponse({ type: BackupCodesDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({ description: 'INVALID_2FA_CODE', type: ErrorResponseDto })
+  @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'CONFLICT: no setup pending, or 2FA already enabled', type: ErrorResponseDto })
+  enableTwoFactor(@Auth() auth: AuthContext, @Body() dto: TwoFactorCodeDto): Promise<BackupCodesDto> {
+    return this.auth.enableTwoFactor(auth, dto.code);
+  }
+
+  @Post('2fa/disable')
+  @HttpCode(204)
+  @RequireCapabilities()
+  @ApiOperation({ summary: 'Turn 2FA off (password and a TOTP or backup code)' })
+  @ApiNoContentResponse({ description: 'Disabled; the backup codes are gone' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
+  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS (wrong password), INVALID_2FA_CODE', type: ErrorResponseDto })
+  @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'CONFLICT: 2FA is not enabled', type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse(THROTTLED)
+  async disableTwoFactor(@Auth() auth: AuthContext, @Body() dto: TwoFactorDisableDto, @ClientInfo() meta: ClientMeta): Promise<void> {
+    await this.auth.disableTwoFactor(auth, dto.password, dto.code, meta);
+  }
+}

@@ -1,0 +1,219 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIanaTimeZone } from '../../rbac/time-zone.js';
+import { UserProfileDto, UserRoleDto } from '../../rbac/dto/user.dto.js';
+import { SLUG_PATTERN } from '../../clients/slug.js';
+
+const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+// ---------------------------------------------------------------- requests
+
+export class SignupDto {
+  @ApiProperty({ example: 'Acme GmbH', minLength: 1, maxLength: 200 })
+  @trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  companyName: string;
+
+  @ApiPropertyOptional({ example: 'acme', pattern: SLUG_PATTERN.source, description: 'Derived from companyName when omitted' })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case letters, digits and inner hyphens (1–63 characters)' })
+  slug?: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 200 })
+  @trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'ada@acme.example', maxLength: 254 })
+  @trim()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  email: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 1024 })
+  @IsString()
+  @MinLength(10, { message: 'password must be at least 10 characters' })
+  @MaxLength(1024)
+  password: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC' })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timeZone?: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: 'ada@acme.example' })
+  @IsString()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+}
+
+export class TwoFactorVerifyDto {
+  @ApiProperty({ description: 'From the login answer `{twoFactorRequired: true, challengeToken}`; valid 5 minutes' })
+  @IsString()
+  @MaxLength(2000)
+  challengeToken: string;
+
+  @ApiProperty({ example: '123456', description: 'A 6-digit TOTP code or an unused backup code' })
+  @IsString()
+  @MinLength(6)
+  @MaxLength(32)
+  code: string;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  refreshToken: string;
+}
+
+export class LogoutDto {
+  @ApiProperty({ description: 'The refresh token of the session to end' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  refreshToken: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 1024 })
+  @IsString()
+  @MinLength(10, { message: 'newPassword must be at least 10 characters' })
+  @MaxLength(1024)
+  newPassword: string;
+}
+
+export class TwoFactorCodeDto {
+  @ApiProperty({ example: '123456', description: 'A 6-digit code from the authenticator app' })
+  @IsString()
+  @MinLength(6)
+  @MaxLength(32)
+  code: string;
+}
+
+export class TwoFactorDisableDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+
+  @ApiProperty({ example: '123456', description: 'A 6-digit TOTP code or an unused backup code' })
+  @IsString()
+  @MinLength(6)
+  @MaxLength(32)
+  code: string;
+}
+
+// ---------------------------------------------------------------- responses
+
+export class ClientSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'Acme GmbH' })
+  name: string;
+
+  @ApiProperty({ example: 'acme' })
+  slug: string;
+
+  @ApiProperty({ enum: ['provisioning', 'active', 'suspended', 'failed', 'deleted'] })
+  status: string;
+}
+
+export class TokenPairDto {
+  @ApiProperty({ description: 'JWT for `Authorization: Bearer …`' })
+  accessToken: string;
+
+  @ApiProperty({ description: 'Opaque, one-time: every refresh returns a new one; a reused one revokes the session' })
+  refreshToken: string;
+
+  @ApiProperty({ example: 900, description: 'Access token lifetime in seconds' })
+  expiresIn: number;
+}
+
+export class LoginResponseDto extends TokenPairDto {
+  @ApiProperty({ type: UserProfileDto })
+  user: UserProfileDto;
+}
+
+export class SignupResponseDto extends LoginResponseDto {
+  @ApiProperty({ type: ClientSummaryDto })
+  client: ClientSummaryDto;
+}
+
+export class TwoFactorChallengeDto {
+  @ApiProperty({ enum: [true] })
+  twoFactorRequired: true;
+
+  @ApiProperty({ description: 'Send it with a code to POST /auth/2fa/verify within 5 minutes' })
+  challengeToken: string;
+}
+
+export class ImpersonatorDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  email: string;
+}
+
+export class MeImpersonationDto {
+  @ApiProperty({ format: 'uuid' })
+  sessionId: string;
+
+  @ApiProperty({ type: ImpersonatorDto })
+  impersonator: ImpersonatorDto;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  expiresAt: string;
+}
+
+export class MeDto {
+  @ApiProperty({ type: UserProfileDto })
+  user: UserProfileDto;
+
+  @ApiProperty({ type: ClientSummaryDto, nullable: true, description: 'null for platform admins' })
+  client: ClientSummaryDto | null;
+
+  @ApiProperty({ type: [UserRoleDto] })
+  roles: UserRoleDto[];
+
+  @ApiProperty({ type: [String], example: ['chat:use', 'time-entries:read:own'], description: 'Effective capabilities' })
+  capabilities: string[];
+
+  @ApiProperty({ type: MeImpersonationDto, nullable: true, description: 'Set when the token is an impersonation token' })
+  impersonation: MeImpersonationDto | null;
+}
+
+export class TwoFactorSetupDto {
+  @ApiProperty({ example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', description: 'Base32 TOTP secret (shown only here)' })
+  secret: string;
+
+  @ApiProperty({ example: 'otpauth://totp/FreeTimeChat:ada%40acme.example?secret=…&issuer=FreeTimeChat' })
+  otpauthUrl: string;
+}
+
+export class BackupCodesDto {
+  @ApiProperty({ type: [String], example: ['k7hq2-x9m4t'], description: 'Ten one-time codes, shown once (stored hashed)' })
+  backupCodes: string[];
+}

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { AppConfigService } from '../../config/config.service.js';
+import { Clock } from '../../common/clock.js';
+import { UnauthenticatedError } from '../../common/errors.js';
+import { InvalidationService } from '../../database/invalidation.service.js';
+import { RefreshTokenReusedError } from './auth.errors.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { TokenService } from './token.service.js';
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Access token lifetime in seconds. */
+  expiresIn: number;
+}
+
+export interface ClientMeta {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** Refresh tokens are 32 random bytes; only their SHA-256 is stored (high entropy makes a slow hash pointless). */
+export function newRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Sessions: a login creates one (the refresh-token family); refresh rotates
+ * its token; reuse of a spent token revokes it. Every revocation is published
+ * so access tokens carrying the session id stop at the next request.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly repo: SessionsRepository,
+    private readonly tokens: TokenService,
+    private readonly config: AppConfigService,
+    private readonly clock: Clock,
+    private readonly invalidation: InvalidationService,
+  ) {}
+
+  private get refreshTtlMs(): number {
+    return this.config.get('REFRESH_TOKEN_TTL') * 1000;
+  }
+
+  /** Starts a session for a user who has fully authenticated. */
+  async start(user: { id: string; clientId: string | null }, meta: ClientMeta): Promise<IssuedTokens> {
+    const refreshToken = newRefreshToken();
+    const sessionId = await this.repo.create({
+      userId: user.id,
+      expiresAt: new Date(this.clock.now().getTime() + this.refreshTtlMs),
+      userAgent: meta.userAgent ?? null,
+      ip: meta.ip ?? null,
+      refreshTokenHash: hashRefreshToken(refreshToken),
+    });
+    return this.issue(user, sessionId, refreshToken);
+  }
+
+  /**
+   * Rotates a refresh token. Of concurrent presentations of one token,
+   * exactly one wins (200); every other one finds the token spent, which is
+   * indistinguishable from theft: the session is revoked (the winner's new
+   * tokens die with it) and the loser gets 401 REFRESH_TOKEN_REUSED.
+   * `checkUser` throws when the user may no longer hold a session (checked
+   * before the token is spent, so e.g. a suspended client's user keeps it).
+   */
+  async refresh(
+    refreshToken: string,
+    checkUser: (userId: string) => Promise<{ id: string; clientId: string | null }>,
+  ): Promise<IssuedTokens> {
+    const hash = hashRefreshToken(refreshToken);
+    const state = await this.repo.findToken(hash);
+    if (!state || state.expired) throw new UnauthenticatedError('Invalid or expired refresh token');
+    if (state.used) return this.reused(state.sessionId);
+    const user = await checkUser(state.userId);
+    const next = newRefreshToken();
+    const won = await this.repo.rotate(hash, hashRefreshToken(next), new Date(this.clock.now().getTime() + this.refreshTtlMs));
+    if (won) return this.issue(user, won.sessionId, next);
+    // Lost the race to a concurrent refresh with the same token (reuse), or the session ended meanwhile.
+    const after = await this.repo.findToken(hash);
+    if (after?.used) return this.reused(after.sessionId);
+    throw new UnauthenticatedError('Invalid or expired refresh token');
+  }
+
+  private async reused(sessionId: string): Promise<never> {
+    await this.revoke(sessionId, 'refresh_token_reused');
+    throw new RefreshTokenReusedError();
+  }
+
+  /** The session a refresh token belongs to, if it is the given user's. */
+  async sessionOfToken(refreshToken: string, userId: string): Promise<string | null> {
+    const state = await this.repo.findToken(hashRefreshToken(refreshToken));
+    return state && state.userId === userId ? state.sessionId : null;
+  }
+
+  async revoke(sessionId: string, reason: string): Promise<void> {
+    await this.repo.revoke(sessionId, reason);
+    await this.invalidation.publish('session', sessionId);
+  }
+
+  /** Ends every session of the user (but `exceptSessionId`). */
+  async revokeAll(userId: string, reason: string, exceptSessionId?: string): Promise<number> {
+    const ids = await this.repo.revokeAllOfUser(userId, reason, exceptSessionId);
+    for (const id of ids) await this.invalidation.publish('session', id);
+    return ids.length;
+  }
+
+  private issue(user: { id: string; clientId: string | null }, sessionId: string, refreshToken: string): IssuedTokens {
+    const expiresIn = this.tokens.accessTtl;
+    const accessToken = this.tokens.signAccess({ sub: user.id, clientId: user.clientId, sid: sessionId }, expiresIn);
+    return { accessToken, refreshToken, expiresIn };
+  }
+}

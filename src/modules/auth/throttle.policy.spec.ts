@@ -1,0 +1,47 @@
+import { combine, decide, THROTTLE_RULES, throttleKey } from './throttle.policy.js';
+
+const rule = { limit: 5, windowSeconds: 900 };
+const start = new Date('2026-01-01T10:00:00Z');
+const at = (sec: number) => new Date(start.getTime() + sec * 1000);
+
+describe('throttle policy', () => {
+  it('pins the thresholds: 5 failures per account and 20 per IP in 15 minutes, for login and 2FA', () => {
+    for (const scope of ['login', '2fa'] as const) {
+      expect(THROTTLE_RULES[scope].account).toEqual({ limit: 5, windowSeconds: 900 });
+      expect(THROTTLE_RULES[scope].ip).toEqual({ limit: 20, windowSeconds: 900 });
+    }
+  });
+
+  it('allows attempts up to the limit, this attempt included', () => {
+    for (let failures = 1; failures <= 5; failures++) {
+      expect(decide({ failures, windowStart: start, now: at(60) }, rule)).toEqual({ allowed: true });
+    }
+  });
+
+  it('refuses the attempt after the limit until the window ends (Retry-After in whole seconds)', () => {
+    expect(decide({ failures: 6, windowStart: start, now: at(60) }, rule)).toEqual({ allowed: false, retryAfterSeconds: 840 });
+    expect(decide({ failures: 6, windowStart: start, now: at(899.2) }, rule)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
+
+  // Retry-After: 0 would invite an immediate retry storm; never less than 1.
+  it('never suggests retrying after less than one second', () => {
+    expect(decide({ failures: 9, windowStart: start, now: at(901) }, rule)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
+
+  it('combines account and IP decisions into the longest refusal', () => {
+    expect(combine([{ allowed: true }, { allowed: true }])).toEqual({ allowed: true });
+    expect(combine([{ allowed: true }, { allowed: false, retryAfterSeconds: 30 }])).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    expect(
+      combine([
+        { allowed: false, retryAfterSeconds: 30 },
+        { allowed: false, retryAfterSeconds: 300 },
+      ]),
+    ).toEqual({ allowed: false, retryAfterSeconds: 300 });
+  });
+
+  it('keys are per scope and subject, case-insensitive', () => {
+    expect(throttleKey('login', 'account', 'Ada@Example.com')).toBe('login:account:ada@example.com');
+    expect(throttleKey('2fa', 'ip', '10.0.0.1')).toBe('2fa:ip:10.0.0.1');
+    expect(throttleKey('login', 'ip', '10.0.0.1')).not.toBe(throttleKey('2fa', 'ip', '10.0.0.1'));
+  });
+});

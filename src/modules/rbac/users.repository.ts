@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { MainPrismaService } from '../../database/main-prisma.service.js';
+import type { Prisma } from '../../generated/prisma-main/client.js';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  clientId: string | null;
+  timeZone: string;
+  isActive: boolean;
+  twoFactorEnabled: boolean;
+  createdAt: Date;
+}
+
+export interface UserRoleRef {
+  id: string;
+  key: string | null;
+  name: string;
+  system: boolean;
+}
+
+export interface UserWithRolesRow extends UserRow {
+  roles: UserRoleRef[];
+}
+
+/** What login needs; the hash never leaves the auth services. */
+export interface CredentialsRow {
+  id: string;
+  clientId: string | null;
+  passwordHash: string;
+  isActive: boolean;
+  twoFactorEnabled: boolean;
+}
+
+const USER_SELECT = {
+  id: true,
+  email: true,
+  name: true,
+  clientId: true,
+  timeZone: true,
+  isActive: true,
+  twoFactorEnabled: true,
+  createdAt: true,
+  roles: { select: { role: { select: { id: true, key: true, name: true, isSystem: true } } }, orderBy: { createdAt: 'asc' } },
+} as const satisfies Prisma.UserSelect;
+
+type SelectedUser = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
+
+function toRow(u: SelectedUser): UserWithRolesRow {
+  const { roles, ...rest } = u;
+  return { ...rest, roles: roles.map((r) => ({ id: r.role.id, key: r.role.key, name: r.role.name, system: r.role.isSystem })) };
+}
+
+/** The users aggregate (users + their role assignments) in the main database. */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly main: MainPrismaService) {}
+
+  async findCredentialsByEmail(email: string): Promise<CredentialsRow | null> {
+    return this.main.user.findUnique({
+      where: { email },
+      select: { id: true, clientId: true, passwordHash: true, isActive: true, twoFactorEnabled: true },
+    });
+  }
+
+  async findCredentialsById(id: string): Promise<CredentialsRow | null> {
+    return this.main.user.findUnique({
+      where: { id },
+      select: { id: true, clientId: true, passwordHash: true, isActive: true, twoFactorEnabled: true },
+    });
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.main.user.update({ where: { id }, data: { passwordHash } });
+  }
+
+  async findWithRoles(id: string): Promise<UserWithRolesRow | null> {
+    const u = await this.main.user.findUnique({ where: { id }, select: USER_SELECT });
+    return u ? toRow(u) : null;
+  }
+
+  /** A user of that client, or null (another client's user is invisible). */
+  async findInClient(clientId: string, id: string): Promise<UserWithRolesRow | null> {
+    const u = await this.main.user.findFirst({ where: { id, clientId }, select: USER_SELECT });
+    return u ? toRow(u) : null;
+  }
+
+  /** Keyset page by (createdAt, id); fetches `limit + 1` rows so the caller can tell whether more follow. */
+  async listInClient(clientId: string, limit: number, after: { t: string; id: string } | null): Promise<UserWithRolesRow[]> {
+    const where: Prisma.UserWhereInput = { clientId };
+    if (after) {
+      const t = new Date(after.t);
+      where.OR = [{ createdAt: { gt: t } }, { createdAt: t, id: { gt: after.id } }];
+    }
+    const rows = await this.main.user.findMany({
+      where,
+      select: USER_SELECT,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit + 1,
+    });
+    return rows.map(toRow);
+  }
+
+  async updateProfile(id: string, data: { name?: string; timeZone?: string; isActive?: boolean }): Promise<void> {
+    await this.main.user.update({ where: { id }, data });
+  }
+
+  /**
+   * Deactivates the user and revokes every live session in one transaction;
+   * returns the revoked session ids (to invalidate caches everywhere).
+   */
+  async deactivate(id: string, data: { name?: string; timeZone?: string }): Promise<string[]> {
+    return this.main.$transaction(async (tx) => {
+      await tx.user.update({ where: { id }, data: { ...data, isActive: false } });
+      const revoked = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE sessions SET revoked_at = now(), revoked_reason = 'user_deactivated'
+        WHERE user_id = ${id}::uuid AND revoked_at IS NULL
+        RETURNING id::text AS id`;
+      return revoked.map((r) => r.id);
+    });
+  }
+
+  /** Replaces the user's role set atomically. */
+  async replaceRoles(userId: string, roleIds: readonly string[]): Promise<void> {
+    await this.main.$transaction(async (tx) => {
+      await tx.userRole.deleteMany({ where: { userId, roleId: { notIn: [...roleIds] } } });
+      await tx.userRole.createMany({ data: roleIds.map((roleId) => ({ userId, roleId })), skipDuplicates: true });
+    });
+  }
+}
