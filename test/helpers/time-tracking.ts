@@ -49,3 +49,13 @@ export function expectError(res: Response, status: number, code: string): void {
     throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body)}`);
   }
 }
+
+/** A user of `clientId` holding exactly `capabilities` (through a fresh client role). */
+export async function createUserWithCapabilities(t: TestApp, clientId: string, capabilities: string[], opts: { timeZone?: string } = {}) {
+  const { MainPrismaService } = await import('../../src/database/main-prisma.service.js');
+  const key = `test-role-${Math.random().toString(36).slice(2, 12)}`;
+  await t.get(MainPrismaService).role.create({
+    data: { clientId, key, name: key, capabilities: { create: capabilities.map((capability) => ({ capability })) } },
+  });
+  return createUserWithToken(t, { clientId, roleKeys: [key], timeZone: opts.timeZone });
+}
