@@ -1,10 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { ProvisioningService } from '../../database/provisioning.service.js';
-import { ConflictError } from '../../common/errors.js';
+import { InvalidationService } from '../../database/invalidation.service.js';
+import { TenantConnectionManager } from '../../database/tenant-connection-manager.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationFailedError } from '../../common/errors.js';
 import { constraintViolation } from '../../common/prisma-errors.js';
+import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
+import { Clock } from '../../common/clock.js';
+import type { ClientStatus } from '../../database/tenant-registry.service.js';
 import { UsersService, normalizeEmail } from '../rbac/users.service.js';
-import { slugify } from './slug.js';
+import { SLUG_PATTERN, slugify } from './slug.js';
+import { ClientRecord, ClientsRepository } from './clients.repository.js';
+import { ClientMigrationFailedError, ClientStateConflictError, DeleteConfirmationError } from './clients.errors.js';
+import { ClientMigrationsService } from './client-migrations.service.js';
+import { safeErrorMessage } from './redact.js';
 
 export interface CreateClientInput {
   name: string;
@@ -17,27 +26,49 @@ export interface CreatedClient {
   adminUserId: string;
 }
 
+export interface UpdateClientInput {
+  name?: string;
+  status?: 'active' | 'suspended';
+}
+
+/** Above this many sessions or users, one "flush everything" invalidation is cheaper than one per row. */
+const MAX_SINGLE_INVALIDATIONS = 200;
+
 /**
- * Creating a client with its first admin: shared by POST /clients, signup,
- * the CLI and the demo seed. The database is provisioned before this returns.
+ * Tenant management: creating a client with its first admin (shared by
+ * POST /clients, signup, the CLI and the demo seed), renaming, suspending,
+ * resuming, migrating and deleting. Every status change is published so all
+ * instances enforce it at once.
  */
 @Injectable()
 export class ClientsService {
+  private readonly logger = new Logger(ClientsService.name);
+
   constructor(
     private readonly main: MainPrismaService,
     private readonly provisioning: ProvisioningService,
     private readonly users: UsersService,
+    private readonly clients: ClientsRepository,
+    private readonly migrations: ClientMigrationsService,
+    private readonly invalidation: InvalidationService,
+    private readonly connections: TenantConnectionManager,
+    private readonly clock: Clock,
   ) {}
 
+  /** Registers the client, creates its admin and provisions its database; returns once it is active. */
   async createWithAdmin(input: CreateClientInput): Promise<CreatedClient> {
     const slug = input.slug ?? slugify(input.name);
+    if (!SLUG_PATTERN.test(slug))
+      throw ValidationFailedError.field('slug', 'slug must be 1-63 lower-case letters, digits or inner hyphens');
     const email = normalizeEmail(input.admin.email);
     // Cheap pre-checks for a clear 409; the unique constraints decide under concurrency.
     if (await this.main.client.findUnique({ where: { slug }, select: { id: true } })) {
       throw new ConflictError('This slug is already taken', 'CONFLICT', [{ field: 'slug', message: 'slug is already taken' }]);
     }
     if (await this.main.user.findUnique({ where: { email }, select: { id: true } })) {
-      throw new ConflictError('A user with this e-mail already exists', 'CONFLICT', [{ field: 'email', message: 'email is already taken' }]);
+      throw new ConflictError('A user with this e-mail already exists', 'CONFLICT', [
+        { field: 'email', message: 'email is already taken' },
+      ]);
     }
     let clientId: string;
     try {
@@ -56,7 +87,109 @@ export class ClientsService {
       await this.main.client.delete({ where: { id: clientId } }).catch(() => undefined);
       throw err;
     }
-    await this.provisioning.provision(clientId);
+    try {
+      await this.provisioning.provision(clientId);
+    } catch (err) {
+      // The client stays `failed` (visible in GET /clients) and provisioning can be re-run; the caller gets a 503, not a 500.
+      this.logger.error(`Provisioning ${slug} failed: ${safeErrorMessage(err)}`);
+      throw new ServiceUnavailableError(`The client's database could not be created (client ${clientId} is marked failed)`);
+    }
     return { clientId, adminUserId };
+  }
+
+  /** POST /clients: the created client as the registry now holds it. */
+  async create(input: CreateClientInput): Promise<ClientRecord> {
+    const { clientId } = await this.createWithAdmin(input);
+    return this.get(clientId);
+  }
+
+  async get(id: string): Promise<ClientRecord> {
+    const client = await this.clients.findById(id);
+    if (!client) throw new NotFoundError('Client');
+    return client;
+  }
+
+  async getBySlug(slug: string): Promise<ClientRecord> {
+    const client = await this.clients.findBySlug(slug);
+    if (!client) throw new NotFoundError(`Client "${slug}"`);
+    return client;
+  }
+
+  async list(query: { status?: ClientStatus; limit?: number; cursor?: string }): Promise<Page<ClientRecord>> {
+    const limit = query.limit ?? 50;
+    const cursor = decodeCursor(query.cursor, isCreatedAtIdCursor);
+    const rows = await this.clients.list({
+      status: query.status,
+      limit,
+      after: cursor ? { createdAt: new Date(cursor.t), id: cursor.id } : null,
+    });
+    return toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => ({ t: r.createdAt.toISOString(), id: r.id }),
+    );
+  }
+
+  /** Rename and/or suspend/resume. Suspension takes effect on every instance within a second (LISTEN/NOTIFY). */
+  async update(id: string, input: UpdateClientInput): Promise<ClientRecord> {
+    const client = await this.get(id);
+    if (input.name !== undefined && !(await this.clients.rename(id, input.name.trim()))) {
+      throw new ClientStateConflictError((await this.get(id)).status, 'rename');
+    }
+    if (input.status !== undefined && input.status !== client.status) {
+      if (!(await this.clients.setStatus(id, input.status))) {
+        throw new ClientStateConflictError((await this.get(id)).status, input.status === 'suspended' ? 'suspend' : 'resume');
+      }
+      await this.invalidation.publish('client', id);
+    }
+    return this.get(id);
+  }
+
+  suspend(id: string): Promise<ClientRecord> {
+    return this.update(id, { status: 'suspended' });
+  }
+
+  resume(id: string): Promise<ClientRecord> {
+    return this.update(id, { status: 'active' });
+  }
+
+  /** POST /clients/:id/migrate: pending client-database migrations of one client. */
+  async migrate(id: string): Promise<{ schemaVersion: string | null; applied: string[] }> {
+    const client = await this.get(id);
+    if (client.status !== 'active' && client.status !== 'suspended') throw new ClientStateConflictError(client.status, 'migrate');
+    const result = await this.migrations.migrateTenant(client);
+    if (result.status === 'failed') {
+      throw new ClientMigrationFailedError(`Migrating the client's database failed and was rolled back: ${result.error}`);
+    }
+    return { schemaVersion: result.toVersion, applied: result.applied };
+  }
+
+  /**
+   * Deletes a client: marks it `deleted` (refused at once everywhere), ends
+   * every session of its users and deactivates them, then drops its database
+   * and role. `confirm` must equal the slug. Re-running on a deleted client
+   * finishes a drop that failed half-way.
+   */
+  async delete(id: string, confirm: string | undefined): Promise<void> {
+    const client = await this.get(id);
+    if (confirm !== client.slug) throw new DeleteConfirmationError();
+    // Under the client's lock, so an in-flight provisioning finishes first and cannot flip it back to active.
+    await this.provisioning.withClientLock(id, () => this.clients.markDeleted(id, this.clock.now()));
+    await this.invalidation.publish('client', id);
+    const { userIds, sessionIds } = await this.clients.revokeAllAccess(id, this.clock.now());
+    if (userIds.length + sessionIds.length > MAX_SINGLE_INVALIDATIONS) {
+      await this.invalidation.publish('all', '*');
+    } else {
+      for (const sid of sessionIds) await this.invalidation.publish('session', sid);
+      for (const uid of userIds) await this.invalidation.publish('user', uid);
+    }
+    await this.connections.close(id);
+    try {
+      await this.provisioning.deprovision(id);
+    } catch (err) {
+      this.logger.error(`Dropping the database of ${client.slug} failed: ${safeErrorMessage(err)}`);
+      throw new ServiceUnavailableError('The client is deleted but its database could not be dropped yet; repeat the request to finish');
+    }
   }
 }

@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppModule } from '../app.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ClientsModule } from '../modules/clients/clients.module.js';
+import { RbacModule } from '../modules/rbac/rbac.module.js';
+import { CLI_COMMANDS } from '../modules/clients/commands/index.js';
+import { DemoSeedService } from '../modules/clients/demo-seed.service.js';
+import { SKIP_PLATFORM_ADMIN_BOOTSTRAP } from '../modules/clients/platform-admin.service.js';
+
+/**
+ * The application context of the CLI: the same modules and services as the
+ * HTTP server (no HTTP listener), plus the commands. The start-up admin
+ * bootstrap is skipped: `db:migrate` must work on an empty database, and
+ * `admin:create` creates admins explicitly.
+ */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      global: true,
+      imports: [AppModule.forRoot(config), ClientsModule, RbacModule],
+      providers: [{ provide: SKIP_PLATFORM_ADMIN_BOOTSTRAP, useValue: true }, DemoSeedService, ...CLI_COMMANDS],
+      exports: [SKIP_PLATFORM_ADMIN_BOOTSTRAP],
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+import { RequireCapabilities } from '../auth/decorators.js';
+import { ClientsService } from './clients.service.js';
+import { ClientDto, ClientMigrationResultDto, ClientPageDto, toClientDto } from './dto/client.dto.js';
+import { CreateClientDto } from './dto/create-client.dto.js';
+import { UpdateClientDto } from './dto/update-client.dto.js';
+import { DeleteClientQueryDto, ListClientsQueryDto } from './dto/client-query.dto.js';
+
+const ID_PARAM = { name: 'id', format: 'uuid', description: 'Client id (an unknown or malformed id answers 404)' } as const;
+
+/** Tenant management for platform admins. Not tenant-scoped: these routes act on the registry, not on a client's data. */
+@ApiTags('clients')
+@Controller('clients')
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({ summary: 'Create a client with its first admin; its database is created and migrated before the answer' })
+  @ApiCreatedResponse({ type: ClientDto, description: 'The client, status "active"' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'CONFLICT: the slug or the admin e-mail is taken' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The database could not be created (the client is left "failed")' })
+  async create(@Body() body: CreateClientDto): Promise<ClientDto> {
+    return toClientDto(await this.clients.create(body));
+  }
+
+  @Get()
+  @RequireCapabilities('clients:read')
+  @ApiOperation({ summary: 'List clients, newest first (paginated; optional status filter)' })
+  @ApiOkResponse({ type: ClientPageDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED (bad status, limit or cursor)' })
+  async list(@Query() query: ListClientsQueryDto): Promise<ClientPageDto> {
+    const page = await this.clients.list(query);
+    return { data: page.data.map(toClientDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @RequireCapabilities('clients:read')
+  @ApiOperation({ summary: 'Get a client (deleted clients stay readable with status "deleted")' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ClientDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async get(@Param('id') id: string): Promise<ClientDto> {
+    return toClientDto(await this.clients.get(id));
+  }
+
+  @Patch(':id')
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({ summary: 'Rename, suspend or resume a client' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ClientDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'CONFLICT: the client is deleted, provisioning or failed' })
+  async update(@Param('id') id: string, @Body() body: UpdateClientDto): Promise<ClientDto> {
+    return toClientDto(await this.clients.update(id, body));
+  }
+
+  @Post(':id/migrate')
+  @HttpCode(200)
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({ summary: "Apply pending client-database migrations to this client's database" })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ClientMigrationResultDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'MIGRATION_FAILED (rolled back; the error is recorded on the client) or CONFLICT (client not active/suspended)',
+  })
+  async migrate(@Param('id') id: string): Promise<ClientMigrationResultDto> {
+    return this.clients.migrate(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({
+    summary: "Delete a client: drop its database and role, end its users' sessions, mark it deleted",
+    description:
+      'Requires `?confirm=<slug>`. Users of the client can no longer authenticate. Repeating it on a deleted client finishes a failed drop.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED: confirm missing or not the slug' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async delete(@Param('id') id: string, @Query() query: DeleteClientQueryDto): Promise<void> {
+    await this.clients.delete(id, query.confirm);
+  }
+}

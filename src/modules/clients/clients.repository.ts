@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { MainPrismaService } from '../../database/main-prisma.service.js';
+import type { ClientStatus } from '../../database/tenant-registry.service.js';
+import type { Client as ClientRow } from '../../generated/prisma-main/client.js';
+
+export const CLIENT_STATUSES: readonly ClientStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleted'];
+
+/** A client (tenant) as the registry holds it, without its database credentials. */
+export interface ClientRecord {
+  id: string;
+  name: string;
+  slug: string;
+  status: ClientStatus;
+  databaseName: string;
+  databaseServer: string;
+  schemaVersion: string | null;
+  lastMigratedAt: Date | null;
+  lastMigrationError: string | null;
+  provisioningStep: string | null;
+  provisioningError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+export interface ClientListFilter {
+  status?: ClientStatus;
+  limit: number;
+  after?: { createdAt: Date; id: string } | null;
+}
+
+// The encrypted database password and the role name stay inside the registry:
+// nothing that leaves this repository can carry a credential.
+function toRecord(row: ClientRow): ClientRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    status: row.status as ClientStatus,
+    databaseName: row.databaseName,
+    databaseServer: row.databaseServer,
+    schemaVersion: row.schemaVersion,
+    lastMigratedAt: row.lastMigratedAt,
+    lastMigrationError: row.lastMigrationError,
+    provisioningStep: row.provisioningStep,
+    provisioningError: row.provisioningError,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    deletedAt: row.deletedAt,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The tenant registry rows (`clients`) and what deleting a client does to its users' access. */
+@Injectable()
+export class ClientsRepository {
+  constructor(private readonly main: MainPrismaService) {}
+
+  async findById(id: string): Promise<ClientRecord | null> {
+    if (!UUID.test(id)) return null;
+    const row = await this.main.client.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async findBySlug(slug: string): Promise<ClientRecord | null> {
+    const row = await this.main.client.findUnique({ where: { slug } });
+    return row ? toRecord(row) : null;
+  }
+
+  async findBySlugs(slugs: string[]): Promise<ClientRecord[]> {
+    const rows = await this.main.client.findMany({ where: { slug: { in: slugs } } });
+    return rows.map(toRecord);
+  }
+
+  async findUserIdByEmail(email: string): Promise<string | null> {
+    const user = await this.main.user.findUnique({ where: { email }, select: { id: true } });
+    return user?.id ?? null;
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id); fetches `limit + 1` rows. */
+  async list(filter: ClientListFilter): Promise<ClientRecord[]> {
+    const after = filter.after;
+    const rows = await this.main.client.findMany({
+      where: {
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit + 1,
+    });
+    return rows.map(toRecord);
+  }
+
+  /** Clients whose databases take migrations (active or suspended), oldest first. */
+  async listMigratable(ids?: string[]): Promise<ClientRecord[]> {
+    const rows = await this.main.client.findMany({
+      where: { status: { in: ['active', 'suspended'] }, ...(ids ? { id: { in: ids.filter((i) => UUID.test(i)) } } : {}) },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toRecord);
+  }
+
+  async rename(id: string, name: string): Promise<boolean> {
+    const { count } = await this.main.client.updateMany({ where: { id, status: { not: 'deleted' } }, data: { name } });
+    return count === 1;
+  }
+
+  /**
+   * Moves a client between `active` and `suspended` only if it is in one of
+   * those states now (a conditional update: a concurrent deletion wins).
+   */
+  async setStatus(id: string, status: 'active' | 'suspended'): Promise<boolean> {
+    const { count } = await this.main.client.updateMany({ where: { id, status: { in: ['active', 'suspended'] } }, data: { status } });
+    return count === 1;
+  }
+
+  async markDeleted(id: string, at: Date): Promise<void> {
+    await this.main.client.updateMany({ where: { id, status: { not: 'deleted' } }, data: { status: 'deleted', deletedAt: at } });
+  }
+
+  async recordMigration(id: string, outcome: { schemaVersion: string | null; error: string | null; at: Date }): Promise<void> {
+    await this.main.client.update({
+      where: { id },
+      data: {
+        schemaVersion: outcome.schemaVersion,
+        lastMigrationError: outcome.error,
+        ...(outcome.error === null ? { lastMigratedAt: outcome.at } : {}),
+      },
+    });
+  }
+
+  /**
+   * A deleted client's users can no longer authenticate: every live session
+   * is revoked and every user deactivated, in one transaction. Returns what
+   * changed so the caller can invalidate caches on every instance.
+   */
+  async revokeAllAccess(clientId: string, at: Date): Promise<{ userIds: string[]; sessionIds: string[] }> {
+    return this.main.$transaction(async (tx) => {
+      const users = await tx.user.findMany({ where: { clientId }, select: { id: true } });
+      const userIds = users.map((u) => u.id);
+      const sessions = await tx.session.findMany({ where: { userId: { in: userIds }, revokedAt: null }, select: { id: true } });
+      await tx.session.updateMany({
+        where: { userId: { in: userIds }, revokedAt: null },
+        data: { revokedAt: at, revokedReason: 'client_deleted' },
+      });
+      await tx.user.updateMany({ where: { clientId }, data: { isActive: false } });
+      return { userIds, sessionIds: sessions.map((s) => s.id) };
+    });
+  }
+}
