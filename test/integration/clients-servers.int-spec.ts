@@ -1,0 +1,116 @@
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
+import { readState } from '../setup/test-server.js';
+import { startEmbeddedPostgres, EmbeddedDatabase } from '../../src/database/embedded.js';
+import { projectRoot } from '../../src/database/paths.js';
+import { DatabaseBootstrapService } from '../../src/database/database-bootstrap.service.js';
+import { MainPrismaService } from '../../src/database/main-prisma.service.js';
+import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
+import { TenantDatabasesService, TEMPLATE_DATABASE } from '../../src/database/tenant-databases.service.js';
+import { parseDatabaseServers } from '../../src/database/database-servers.js';
+
+let second: EmbeddedDatabase;
+let t: TestApp;
+let token: string;
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+}
+
+async function freePort(from: number): Promise<number> {
+  for (let p = from; p < from + 50; p++) if (await portFree(p)) return p;
+  throw new Error('no free port for the second PostgreSQL');
+}
+
+beforeAll(async () => {
+  // A second PostgreSQL server, as an operator adds one when the first fills up.
+  second = await startEmbeddedPostgres({ dataDir: path.join(projectRoot(), '.data', 'test-pg2'), port: await freePort(54341), database: 'postgres' });
+  const { adminUrl } = readState();
+  t = await createTestApp({ TENANT_DATABASE_SERVERS: `primary=${adminUrl},secondary=${second.adminUrl}` });
+  // createTestApp made the template current on both servers; make sure of it anyway (cheap when current).
+  const dbs = t.get(TenantDatabasesService);
+  expect(dbs.servers.map((s) => s.name)).toEqual(['primary', 'secondary']);
+  for (const server of dbs.servers) expect(await dbs.databaseExists(server, TEMPLATE_DATABASE)).toBe(true);
+  await t.get(DatabaseBootstrapService).syncServers();
+  token = (await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] })).token;
+}, 120_000);
+
+afterAll(async () => {
+  if (t) {
+    // Tenant databases on the second server are ours to drop (the test database's drop() knows only the first).
+    const dbs = t.get(TenantDatabasesService);
+    const onSecond = await t.get(MainPrismaService).client.findMany({ where: { databaseServer: 'secondary' } });
+    for (const c of onSecond) await dbs.dropDatabaseAndRole(dbs.servers[1], c.databaseName, c.databaseRole);
+    await t.close();
+  }
+  await second?.stop();
+}, 60_000);
+
+async function create(): Promise<{ id: string; slug: string; databaseServer: string }> {
+  const s = randomBytes(4).toString('hex');
+  const res = await t.http
+    .post('/api/v1/clients')
+    .set('Authorization', `Bearer ${token}`)
+    .send({ name: `Spread ${s}`, slug: `spread-${s}`, admin: { email: `a-${s}@spread.test`, name: 'A', password: 'CorrectHorse42' } })
+    .expect(201);
+  return res.body;
+}
+
+describe('several tenant database servers', () => {
+  it('records the configured servers in the registry', async () => {
+    const rows = await t.get(MainPrismaService).databaseServer.findMany({ orderBy: { name: 'asc' } });
+    const servers = t.get(TenantDatabasesService).servers;
+    expect(rows.map((r) => ({ name: r.name, port: r.port }))).toEqual(servers.map((s) => ({ name: s.name, port: s.port })));
+  });
+
+  it('puts each new client on the server with the fewest clients, and every tenant works', async () => {
+    const created = [];
+    for (let i = 0; i < 6; i++) created.push(await create());
+    const servers = created.map((c) => c.databaseServer);
+    // Balanced from empty: they alternate.
+    expect(servers).toEqual(['primary', 'secondary', 'primary', 'secondary', 'primary', 'secondary']);
+
+    const dbs = t.get(TenantDatabasesService);
+    const [primary, secondary] = dbs.servers;
+    for (const c of created) {
+      const [home, other] = c.databaseServer === 'primary' ? [primary, secondary] : [secondary, primary];
+      expect(await dbs.databaseExists(home, `freetimechat_${c.id}`)).toBe(true);
+      expect(await dbs.databaseExists(other, `freetimechat_${c.id}`)).toBe(false);
+      const prisma = await t.get(TenantConnectionManager).forClient(c.id);
+      await prisma.project.create({ data: { name: `Project of ${c.slug}` } });
+      expect((await prisma.project.findMany()).map((p) => p.name)).toEqual([`Project of ${c.slug}`]);
+      const got = await t.http.get(`/api/v1/clients/${c.id}`).set('Authorization', `Bearer ${token}`).expect(200);
+      expect(got.body.databaseServer).toBe(c.databaseServer);
+    }
+  });
+
+  it('fills the emptier server first after deletions, and drops a deleted client on its own server', async () => {
+    const onSecondary = await t.get(MainPrismaService).client.findMany({ where: { databaseServer: 'secondary', status: 'active' } });
+    for (const c of onSecondary.slice(0, 2)) {
+      await t.http.delete(`/api/v1/clients/${c.id}`).query({ confirm: c.slug }).set('Authorization', `Bearer ${token}`).expect(204);
+      expect(await t.get(TenantDatabasesService).databaseExists(t.get(TenantDatabasesService).servers[1], c.databaseName)).toBe(false);
+    }
+    // primary 3, secondary 1: the next two both go to the secondary.
+    expect((await create()).databaseServer).toBe('secondary');
+    expect((await create()).databaseServer).toBe('secondary');
+    expect((await create()).databaseServer).toBe('primary');
+  });
+
+  it('parses TENANT_DATABASE_SERVERS with names and without', () => {
+    const servers = parseDatabaseServers('a=postgresql://u:p@db1:5432/postgres, postgresql://u:p@db2:6432', 'postgresql://x@main/db');
+    expect(servers.map((s) => [s.name, s.host, s.port])).toEqual([
+      ['a', 'db1', 5432],
+      ['db2:6432', 'db2', 6432],
+    ]);
+    expect(() => parseDatabaseServers('a=mysql://x@y/z', 'postgresql://x@main/db')).toThrow(/postgresql/);
+  });
+});
