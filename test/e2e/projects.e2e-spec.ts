@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
 import { addMember, as, createProject, expectError, setupTenant } from '../helpers/time-tracking.js';
@@ -116,7 +117,7 @@ describe('projects', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await as(t, a.manager)
+      const res: Response = await as(t, a.manager)
         .get(`/projects?search=pag%20&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
         .expect(200);
       expect(res.body.data.length).toBeLessThanOrEqual(2);

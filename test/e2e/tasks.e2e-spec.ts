@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../helpers/test-app.js';
 import { addMember, as, createProject, expectError, setupTenant } from '../helpers/time-tracking.js';
@@ -95,7 +96,7 @@ describe('tasks', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await as(t, a.manager)
+      const res: Response = await as(t, a.manager)
         .get(`/tasks?projectId=${p.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
         .expect(200);
       seen.push(...res.body.data.map((x: { id: string }) => x.id));

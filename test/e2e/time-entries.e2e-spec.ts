@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock.js';
 import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
@@ -359,7 +360,7 @@ describe('listing', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api.get(`/time-entries?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const res: Response = await api.get(`/time-entries?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
       expect(res.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.data.map((e: { id: string }) => e.id));
       cursor = res.body.nextCursor;
