@@ -10,7 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const reliability = args.includes('--reliability');
 const rest = args.filter((a) => a !== '--reliability');
-const jestArgs = reliability ? ['--selectProjects', 'reliability', '--runInBand', ...rest] : ['--selectProjects', 'unit', 'integration', ...rest];
+// Path patterns go first: after --selectProjects they would be read as project names.
+const jestArgs = reliability ? [...rest, '--runInBand', '--selectProjects', 'reliability'] : [...rest, '--selectProjects', 'unit', 'integration'];
 const res = spawnSync(
   process.execPath,
   ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs],
