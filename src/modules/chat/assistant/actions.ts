@@ -1,0 +1,22 @@
+/** What the assistant did, as returned by POST /conversations/:id/messages (see API.md, Chat). */
+export type TimeEntryWithProject = Record<string, unknown> & { projectName: string };
+
+export type ChatAction =
+  | { type: 'time_entry.created'; timeEntry: TimeEntryWithProject }
+  | { type: 'timer.started'; timeEntry: TimeEntryWithProject }
+  | { type: 'timer.stopped'; timeEntry: TimeEntryWithProject }
+  | {
+      type: 'report';
+      from: string;
+      to: string;
+      projectId?: string;
+      totalSeconds: number;
+      billableSeconds: number;
+      running: TimeEntryWithProject | null;
+    }
+  | { type: 'clarification'; question: string; candidates?: string[] };
+
+export interface AssistantAnswer {
+  reply: string;
+  actions: ChatAction[];
+}

@@ -1,0 +1,285 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { Clock } from '../../../common/clock.js';
+import { DomainError } from '../../../common/errors.js';
+import type { Actor } from '../../time-tracking/actor.js';
+import { ProjectsService } from '../../time-tracking/projects.service.js';
+import { TimeEntriesService } from '../../time-tracking/time-entries.service.js';
+import { ReportsService } from '../../time-tracking/reports.service.js';
+import { toTimeEntryDto } from '../../time-tracking/dto/time-entry.dto.js';
+import type { ProjectRecord } from '../../time-tracking/projects.repository.js';
+import type { TimeEntryRecord } from '../../time-tracking/time-entries.repository.js';
+import {
+  NoRunningTimerError,
+  ProjectArchivedError,
+  TimeEntryOverlapError,
+  TimerAlreadyRunningError,
+} from '../../time-tracking/time-tracking.errors.js';
+import { parseMessage } from '../nlu/index.js';
+import type { Intent, ProjectRef } from '../nlu/types.js';
+import type { AssistantAnswer, ChatAction, TimeEntryWithProject } from './actions.js';
+import { formatClock, formatDay, formatDuration, formatPeriod, listNames } from './format.js';
+import { LlmAssistant } from './llm-assistant.js';
+
+const MAX_SECONDS = 86_400;
+const MAX_CANDIDATES = 20;
+
+const HELP_TEXT =
+  'I can log time ("log 2h on Website Redesign yesterday", "worked 9-12:30 on Acme API: code review"), ' +
+  'start and stop timers ("start a timer on Mobile App", "stop the timer") and answer questions about your hours ' +
+  '("how many hours did I log this week?", "time per project last week").';
+
+type Resolution = { project: ProjectRecord } | { answer: AssistantAnswer };
+
+/**
+ * The time-tracking assistant. It understands a message with the built-in
+ * parser (nlu/), optionally asks a configured language model when the parser
+ * does not, and acts only as the caller through the TimeTracking services,
+ * with their permission checks. It asks (a `clarification`, nothing changed)
+ * rather than guesses.
+ */
+@Injectable()
+export class AssistantService {
+  private readonly logger = new Logger(AssistantService.name);
+
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly entries: TimeEntriesService,
+    private readonly reports: ReportsService,
+    private readonly clock: Clock,
+    private readonly llm: LlmAssistant,
+  ) {}
+
+  async respond(actor: Actor, text: string): Promise<AssistantAnswer> {
+    const now = this.clock.now();
+    const projects = await this.projects.listVisible(actor, { includeArchived: true });
+    const ctx = { now, timeZone: actor.timeZone, projects: projects.map((p) => ({ id: p.id, name: p.name })) };
+    let intent = parseMessage(text, ctx);
+    if (intent.type === 'smalltalk' && intent.kind === 'other' && this.llm.enabled) {
+      const fromModel = await this.llm.understand(text, ctx);
+      if (fromModel) intent = fromModel;
+    }
+    return this.execute(actor, intent, projects, now);
+  }
+
+  async execute(actor: Actor, intent: Intent, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+    switch (intent.type) {
+      case 'log_time':
+        return this.logTime(actor, intent, projects, now);
+      case 'start_timer':
+        return this.startTimer(actor, intent, projects);
+      case 'stop_timer':
+        return this.stopTimer(actor, now);
+      case 'report':
+        return this.report(actor, intent, projects, now);
+      case 'status':
+        return this.status(actor, projects, now);
+      case 'smalltalk':
+        return this.smalltalk(intent.kind);
+    }
+  }
+
+  private async logTime(actor: Actor, intent: Extract<Intent, { type: 'log_time' }>, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+    const resolved = this.resolveProject(intent.project, projects, 'log this time to');
+    if ('answer' in resolved) return resolved.answer;
+    const project = resolved.project;
+    const seconds = intent.durationSeconds;
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      return clarify('The duration has to be more than zero. How long did you work?');
+    }
+    if (seconds > MAX_SECONDS) {
+      return clarify(`That's ${formatDuration(seconds)}, but one entry can be at most 24 hours. How long did you work?`);
+    }
+    const today = this.today(actor, now);
+    if (intent.date > today || (intent.endTime && intent.endTime.getTime() > now.getTime())) {
+      return clarify("That's in the future: I can only log time that has already happened. When did you work?");
+    }
+    let entry: TimeEntryRecord;
+    try {
+      entry = await this.entries.create(
+        actor,
+        intent.startTime && intent.endTime
+          ? { projectId: project.id, startTime: intent.startTime, endTime: intent.endTime, description: intent.description }
+          : { projectId: project.id, date: intent.date, duration: seconds, description: intent.description },
+      );
+    } catch (err) {
+      return this.refusal(err, project);
+    }
+    const when = formatDay(entry.date, today);
+    const range = entry.startTime && entry.endTime ? ` (${formatClock(entry.startTime, actor.timeZone)}–${formatClock(entry.endTime, actor.timeZone)})` : '';
+    const what = entry.description ? `: ${entry.description}` : '';
+    return {
+      reply: `Logged ${formatDuration(entry.duration ?? seconds)} on ${project.name} for ${when.replace(/^on /, '')}${range}${what}.`,
+      actions: [{ type: 'time_entry.created', timeEntry: withProject(entry, project) }],
+    };
+  }
+
+  private async startTimer(actor: Actor, intent: Extract<Intent, { type: 'start_timer' }>, projects: ProjectRecord[]): Promise<AssistantAnswer> {
+    const resolved = this.resolveProject(intent.project, projects, 'track');
+    if ('answer' in resolved) return resolved.answer;
+    const project = resolved.project;
+    try {
+      const entry = await this.entries.start(actor, { projectId: project.id, description: intent.description });
+      return {
+        reply: `Started a timer on ${project.name} at ${formatClock(entry.startTime!, actor.timeZone)}.`,
+        actions: [{ type: 'timer.started', timeEntry: withProject(entry, project) }],
+      };
+    } catch (err) {
+      if (err instanceof TimerAlreadyRunningError) {
+        const running = await this.entries.running(actor);
+        const name = running ? (projects.find((p) => p.id === running.projectId)?.name ?? 'another project') : 'another project';
+        const since = running?.startTime ? ` since ${formatClock(running.startTime, actor.timeZone)}` : '';
+        return clarify(`A timer is already running on ${name}${since}. Should I stop it first? Say "stop the timer", then start the new one.`);
+      }
+      return this.refusal(err, project);
+    }
+  }
+
+  private async stopTimer(actor: Actor, now: Date): Promise<AssistantAnswer> {
+    try {
+      const entry = await this.entries.stop(actor);
+      const project = await this.projects.findVisible(actor, entry.projectId);
+      const name = project?.name ?? 'the project';
+      return {
+        reply: `Stopped the timer on ${name}: ${formatDuration(entry.duration ?? 0)} logged for ${formatDay(entry.date, this.today(actor, now)).replace(/^on /, '')}.`,
+        actions: [{ type: 'timer.stopped', timeEntry: { ...toTimeEntryDto(entry), projectName: name } as TimeEntryWithProject }],
+      };
+    } catch (err) {
+      if (err instanceof NoRunningTimerError) return clarify("No timer is running, so there's nothing to stop. Want me to start one?");
+      throw err;
+    }
+  }
+
+  private async report(actor: Actor, intent: Extract<Intent, { type: 'report' }>, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+    let project: ProjectRecord | undefined;
+    if (intent.project.status !== 'none') {
+      const resolved = this.resolveProject(intent.project, projects, 'report on', { allowArchived: true });
+      if ('answer' in resolved) return resolved.answer;
+      project = resolved.project;
+    }
+    const { from, to } = intent.period;
+    const summary = await this.reports.summary(actor, { from, to, projectId: project?.id, groupBy: intent.groupBy ?? 'project' });
+    const running = await this.entries.running(actor);
+    const runningProject = running ? projects.find((p) => p.id === running.projectId) : undefined;
+    const action: ChatAction = {
+      type: 'report',
+      from: summary.from,
+      to: summary.to,
+      ...(project ? { projectId: project.id } : {}),
+      totalSeconds: summary.totalSeconds,
+      billableSeconds: summary.billableSeconds,
+      running: running ? withProject(running, runningProject) : null,
+    };
+    const period = formatPeriod(intent.period.label, summary.from, summary.to);
+    let reply = `You logged ${formatDuration(summary.totalSeconds)}${project ? ` on ${project.name}` : ''} ${period}`;
+    const groups = summary.groups.filter((g) => g.totalSeconds > 0);
+    if (!project && groups.length > 1 && (intent.groupBy || groups.length <= 6)) {
+      reply += `: ${groups.map((g) => `${g.label} ${formatDuration(g.totalSeconds)}`).join(', ')}`;
+    } else if (intent.groupBy === 'day' && groups.length > 0) {
+      reply += `: ${groups.map((g) => `${g.label} ${formatDuration(g.totalSeconds)}`).join(', ')}`;
+    }
+    reply += '.';
+    if (summary.billableSeconds !== summary.totalSeconds && summary.totalSeconds > 0) {
+      reply += ` ${formatDuration(summary.billableSeconds)} of it is billable.`;
+    }
+    if (running) {
+      reply += ` A timer is running on ${runningProject?.name ?? 'a project'} since ${formatClock(running.startTime!, actor.timeZone)}.`;
+    }
+    return { reply, actions: [action] };
+  }
+
+  private async status(actor: Actor, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+    const today = this.today(actor, now);
+    const running = await this.entries.running(actor);
+    const summary = await this.reports.summary(actor, { from: today, to: today, groupBy: 'project' });
+    const project = running ? projects.find((p) => p.id === running.projectId) : undefined;
+    const action: ChatAction = {
+      type: 'report',
+      from: today,
+      to: today,
+      totalSeconds: summary.totalSeconds,
+      billableSeconds: summary.billableSeconds,
+      running: running ? withProject(running, project) : null,
+    };
+    if (!running) {
+      return { reply: `No timer is running. Today you logged ${formatDuration(summary.totalSeconds)}.`, actions: [action] };
+    }
+    const elapsed = Math.max(0, Math.floor((now.getTime() - running.startTime!.getTime()) / 1000));
+    const what = running.description ? ` (${running.description})` : '';
+    return {
+      reply: `You're working on ${project?.name ?? 'a project'}${what} since ${formatClock(running.startTime!, actor.timeZone)}: ${formatDuration(elapsed)} so far.`,
+      actions: [action],
+    };
+  }
+
+  private smalltalk(kind: 'greeting' | 'thanks' | 'help' | 'other'): AssistantAnswer {
+    switch (kind) {
+      case 'thanks':
+        return { reply: "You're welcome! Anything else to log?", actions: [] };
+      case 'greeting':
+        return { reply: `Hi! ${HELP_TEXT}`, actions: [] };
+      case 'help':
+        return { reply: HELP_TEXT, actions: [] };
+      default:
+        return { reply: `I'm not sure what you mean. ${HELP_TEXT}`, actions: [] };
+    }
+  }
+
+  /** A matched, usable project, or the question to ask instead. */
+  private resolveProject(ref: ProjectRef, projects: ProjectRecord[], purpose: string, opts: { allowArchived?: boolean } = {}): Resolution {
+    const active = projects.filter((p) => !p.archived).map((p) => p.name);
+    const candidates = active.slice(0, MAX_CANDIDATES);
+    switch (ref.status) {
+      case 'none':
+        if (active.length === 0) return { answer: clarify("You don't belong to any project yet, so there's nowhere to log time. Ask a manager to add you to one.") };
+        return { answer: clarify(`Which project should I ${purpose}? ${listNames(candidates)}?`, candidates) };
+      case 'unknown':
+        return {
+          answer: clarify(
+            active.length ? `I couldn't find a project called "${ref.query}". Which one did you mean: ${listNames(candidates)}?` : `I couldn't find a project called "${ref.query}".`,
+            candidates,
+          ),
+        };
+      case 'ambiguous': {
+        const names = ref.candidates.map((c) => c.name);
+        return { answer: clarify(`"${ref.query}" matches several projects: ${listNames(names)}. Which one?`, names) };
+      }
+      case 'matched': {
+        const project = projects.find((p) => p.id === ref.project.id);
+        if (!project) return { answer: clarify(`I couldn't find a project called "${ref.project.name}".`, candidates) };
+        if (project.archived && !opts.allowArchived) {
+          return { answer: clarify(`${project.name} is archived, so I can't log time to it. Which project should I use instead?`, candidates) };
+        }
+        return { project };
+      }
+    }
+  }
+
+  /** Service refusals become questions; nothing was changed. */
+  private refusal(err: unknown, project: ProjectRecord): AssistantAnswer {
+    if (err instanceof TimeEntryOverlapError) {
+      return clarify(`That would overlap time you already logged (${err.message.replace(/\.$/, '')}). Nothing was logged. Which time should I use instead?`);
+    }
+    if (err instanceof ProjectArchivedError) return clarify(`${project.name} is archived, so I can't log time to it.`);
+    if (err instanceof DomainError && (err.status === 403 || err.status === 404)) {
+      return clarify(`You can't log time to ${project.name} (you're not a member of it). Which project should I use?`);
+    }
+    if (err instanceof DomainError && err.status === 400) {
+      return clarify(`I couldn't log that: ${err.details?.[0]?.message ?? err.message}.`);
+    }
+    this.logger.error(err);
+    throw err;
+  }
+
+  private today(actor: Actor, now: Date): string {
+    return DateTime.fromJSDate(now).setZone(actor.timeZone).toISODate()!;
+  }
+}
+
+function clarify(question: string, candidates?: string[]): AssistantAnswer {
+  return { reply: question, actions: [{ type: 'clarification', question, ...(candidates && candidates.length ? { candidates } : {}) }] };
+}
+
+function withProject(entry: TimeEntryRecord, project: ProjectRecord | undefined): TimeEntryWithProject {
+  return { ...(toTimeEntryDto(entry) as unknown as Record<string, unknown>), projectName: project?.name ?? '' } as TimeEntryWithProject;
+}
