@@ -4,6 +4,7 @@ import type { Response } from 'supertest';
 import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { Clock } from '../../src/common/clock.js';
+import { TokenService } from '../../src/modules/auth/token.service.js';
 
 let t: TestApp;
 let main: MainPrismaService;
@@ -355,6 +356,101 @@ describe('GET /auth/me', () => {
     expect(res.body.client).toBeNull();
     expect(res.body.user.clientId).toBeNull();
     expect(res.body.capabilities).toContain('clients:manage');
+  });
+});
+
+describe('impersonation tokens on /auth', () => {
+  async function impersonate(): Promise<{
+    token: string;
+    sessionId: string;
+    impersonator: { id: string; email: string };
+    expiresAt: Date;
+    target: Signed;
+  }> {
+    const target = await signup();
+    const admin = await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] });
+    const expiresAt = new Date(Date.now() + 30 * 60_000);
+    const imp = await main.impersonationSession.create({
+      data: {
+        impersonatorId: admin.userId,
+        targetUserId: target.userId,
+        clientId: target.clientId,
+        reason: 'support ticket',
+        allowWrites: true,
+        expiresAt,
+      },
+    });
+    const token = t
+      .get(TokenService)
+      .signAccess({ sub: target.userId, clientId: target.clientId, sid: imp.id, act: { sub: admin.userId }, impSid: imp.id });
+    return { token, sessionId: imp.id, impersonator: { id: admin.userId, email: admin.email }, expiresAt, target };
+  }
+
+  it('GET /auth/me shows the target user and who is impersonating', async () => {
+    const imp = await impersonate();
+    const res = await call('get', '/auth/me', { token: imp.token });
+    expect(res.status).toBe(200);
+    expect(res.body.user.id).toBe(imp.target.userId);
+    expect(res.body.impersonation).toEqual({
+      sessionId: imp.sessionId,
+      impersonator: imp.impersonator,
+      expiresAt: imp.expiresAt.toISOString(),
+    });
+  });
+
+  // Even with allowWrites, the impersonator must not take over the account's credentials.
+  it('refuses credential management with an impersonation token (403)', async () => {
+    const imp = await impersonate();
+    for (const [path, body] of [
+      ['/auth/password', { currentPassword: PASSWORD, newPassword: 'taken over 12345' }],
+      ['/auth/2fa/setup', undefined],
+      ['/auth/logout-all', undefined],
+      ['/auth/logout', { refreshToken: imp.target.refreshToken }],
+    ] as const) {
+      const res = await call('post', path, { token: imp.token, body });
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
+    await expectLive(imp.target.accessToken);
+    expect((await login(imp.target.email)).status).toBe(200);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents every identity route with its schemas', async () => {
+    const doc = (await t.http.get('/docs-json')).body;
+    const routes: [string, string][] = [
+      ['post', '/api/v1/auth/signup'],
+      ['post', '/api/v1/auth/login'],
+      ['post', '/api/v1/auth/2fa/verify'],
+      ['post', '/api/v1/auth/refresh'],
+      ['post', '/api/v1/auth/logout'],
+      ['post', '/api/v1/auth/logout-all'],
+      ['get', '/api/v1/auth/me'],
+      ['post', '/api/v1/auth/password'],
+      ['post', '/api/v1/auth/2fa/setup'],
+      ['post', '/api/v1/auth/2fa/enable'],
+      ['post', '/api/v1/auth/2fa/disable'],
+      ['get', '/api/v1/users'],
+      ['post', '/api/v1/users'],
+      ['get', '/api/v1/users/{id}'],
+      ['patch', '/api/v1/users/{id}'],
+      ['put', '/api/v1/users/{id}/roles'],
+      ['get', '/api/v1/capabilities'],
+      ['get', '/api/v1/roles'],
+      ['post', '/api/v1/roles'],
+      ['patch', '/api/v1/roles/{id}'],
+      ['delete', '/api/v1/roles/{id}'],
+    ];
+    for (const [method, path] of routes) {
+      const op = doc.paths[path]?.[method];
+      expect({ route: `${method} ${path}`, documented: !!op?.summary && op.tags.length > 0 }).toEqual({
+        route: `${method} ${path}`,
+        documented: true,
+      });
+    }
+    expect(doc.paths['/api/v1/auth/login'].post.responses['200'].content['application/json'].schema.oneOf).toHaveLength(2);
+    expect(doc.components.schemas.SignupDto.required).toEqual(expect.arrayContaining(['companyName', 'name', 'email', 'password']));
+    expect(doc.components.schemas.UserDto.properties).toHaveProperty('roles');
   });
 });
 
