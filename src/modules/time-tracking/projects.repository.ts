@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
-import { constraintViolation } from '../../common/prisma-errors.js';
+import { violatedConstraint } from './db-errors.js';
 import type { Prisma } from '../../generated/prisma-client/client.js';
 import { ProjectNameTakenError } from './time-tracking.errors.js';
 
@@ -62,8 +62,8 @@ function toMember(row: Prisma.ProjectMemberModel): ProjectMemberRecord {
 
 /** The case-insensitive unique name (`projects_name_lower_key`) is the guarantee; this maps its violation. */
 function mapNameConflict(err: unknown, name: string | undefined): never {
-  const v = constraintViolation(err);
-  if (v?.sqlState === '23505' && name !== undefined) throw new ProjectNameTakenError(name);
+  const v = violatedConstraint(err);
+  if (v?.sqlState === '23505' && v.constraint !== 'projects_pkey' && name !== undefined) throw new ProjectNameTakenError(name);
   throw err;
 }
 
@@ -178,7 +178,7 @@ export class ProjectsRepository {
       return toMember(await run());
     } catch (err) {
       // Two concurrent first upserts: the loser retries as an update.
-      if (constraintViolation(err)?.sqlState === '23505') return toMember(await run());
+      if (violatedConstraint(err)?.sqlState === '23505') return toMember(await run());
       throw err;
     }
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
-import { constraintViolation } from '../../common/prisma-errors.js';
 import { ValidationFailedError } from '../../common/errors.js';
 import type { Prisma } from '../../generated/prisma-client/client.js';
+import { violatedConstraint } from './db-errors.js';
 import { dateOnly, isoDay } from './dates.js';
 import { TimeEntryOverlapError, TimerAlreadyRunningError } from './time-tracking.errors.js';
 
@@ -97,11 +97,10 @@ export function toTimeEntryRecord(row: Row): TimeEntryRecord {
  * decides which answer fits (see TimeEntriesService.start).
  */
 function mapConstraint(err: unknown): never {
-  const v = constraintViolation(err);
+  const v = violatedConstraint(err);
   if (v?.sqlState === '23P01') throw new TimeEntryOverlapError();
-  if (v?.sqlState === '23505' && (v.constraint === undefined || v.constraint.includes('running_timer') || v.constraint === 'user_id')) {
-    throw new TimerAlreadyRunningError();
-  }
+  // The only unique rule an insert can break besides a (random) primary key.
+  if (v?.sqlState === '23505' && v.constraint !== 'time_entries_pkey') throw new TimerAlreadyRunningError();
   if (v?.sqlState === '23514') throw new ValidationFailedError('The entry breaks a time-entry rule (shape or duration)');
   if (v?.sqlState === '23503') throw new ValidationFailedError('The project or task no longer exists');
   throw err;
