@@ -123,8 +123,14 @@ export class ReportsService {
         ];
       }
     };
-    const stream = Readable.from(records()).pipe(stringify({ header: true, columns: [...CSV_COLUMNS] }));
-    return { filter, stream };
+    const source = Readable.from(records());
+    const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+    // pipe() forwards neither errors nor teardown: a failed read must fail the
+    // response (not leave it hanging), and a closed response stops the reads.
+    source.once('error', (err) => csv.destroy(err));
+    csv.once('close', () => source.destroy());
+    source.pipe(csv);
+    return { filter, stream: csv };
   }
 
   private filterFor(actor: Actor, query: ReportQuery): ReportFilter {
