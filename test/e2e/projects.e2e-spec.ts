@@ -203,3 +203,49 @@ describe('two clients', () => {
     expect(still.body.name).toBe('Tenant A Secret');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every time-tracking route with summaries, bodies and response schemas', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { summary?: string; tags?: string[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const routes: [string, string, string][] = [
+      ['get', '/api/v1/projects', '200'],
+      ['post', '/api/v1/projects', '201'],
+      ['get', '/api/v1/projects/{id}', '200'],
+      ['patch', '/api/v1/projects/{id}', '200'],
+      ['delete', '/api/v1/projects/{id}', '204'],
+      ['get', '/api/v1/projects/{id}/members', '200'],
+      ['put', '/api/v1/projects/{id}/members/{userId}', '200'],
+      ['delete', '/api/v1/projects/{id}/members/{userId}', '204'],
+      ['get', '/api/v1/tasks', '200'],
+      ['post', '/api/v1/tasks', '201'],
+      ['get', '/api/v1/tasks/{id}', '200'],
+      ['patch', '/api/v1/tasks/{id}', '200'],
+      ['delete', '/api/v1/tasks/{id}', '204'],
+      ['get', '/api/v1/time-entries', '200'],
+      ['post', '/api/v1/time-entries', '201'],
+      ['post', '/api/v1/time-entries/start', '201'],
+      ['post', '/api/v1/time-entries/stop', '200'],
+      ['get', '/api/v1/time-entries/running', '204'],
+      ['get', '/api/v1/time-entries/{id}', '200'],
+      ['patch', '/api/v1/time-entries/{id}', '200'],
+      ['delete', '/api/v1/time-entries/{id}', '204'],
+      ['get', '/api/v1/reports/summary', '200'],
+      ['get', '/api/v1/reports/time-entries.csv', '200'],
+    ];
+    for (const [method, path, status] of routes) {
+      const op = doc.paths[path]?.[method];
+      expect({ path, method, op: Boolean(op) }).toEqual({ path, method, op: true });
+      expect(op!.summary).toBeTruthy();
+      expect(op!.tags?.length).toBeGreaterThan(0);
+      expect(op!.responses[status]).toBeDefined();
+      expect(op!.responses['401']).toBeDefined();
+      if (['post', 'patch'].includes(method) && !path.endsWith('/stop')) expect(op!.requestBody).toBeDefined();
+    }
+    for (const schema of ['TimeEntryDto', 'CreateTimeEntryDto', 'UpdateTimeEntryDto', 'ProjectDto', 'TaskDto', 'ReportSummaryDto', 'ProjectMemberDto']) {
+      expect(doc.components.schemas[schema]).toBeDefined();
+    }
+  });
+});
