@@ -14,8 +14,12 @@ type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 async function call(method: Method, path: string, token?: string, body?: object): Promise<Response> {
   let req = t.http[method](`/api/v1${path}`).set('X-Forwarded-For', `10.40.${Math.floor(ipN / 250)}.${(ipN++ % 250) + 1}`);
   if (token) req = req.set('Authorization', `Bearer ${token}`);
-  return body !== undefined ? req.send(body) : req;
+  const res = body !== undefined ? await req.send(body) : await req;
+  bodies.push(`${method.toUpperCase()} ${path} → ${res.status}: ${res.text ?? ''}`);
+  return res;
 }
+/** Every response of this file, scanned for credential material at the end. */
+const bodies: string[] = [];
 
 interface Tenant {
   clientId: string;
@@ -323,3 +327,18 @@ function randomUUIDLike(): string {
   const h = randomBytes(16).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+describe('responses', () => {
+  it('never carry a password hash, refresh token hash or 2FA material', async () => {
+    expect(bodies.length).toBeGreaterThan(50);
+    const hashes = (await main.user.findMany({ select: { passwordHash: true } }))
+      .map((u) => u.passwordHash)
+      .filter((h) => h.startsWith('$argon2'));
+    const tokenHashes = (await main.refreshToken.findMany({ select: { tokenHash: true } })).map((r) => r.tokenHash);
+    for (const b of bodies) {
+      expect(b).not.toContain('$argon2');
+      expect(b).not.toMatch(/passwordHash|tokenHash|twoFactorSecret|codeHash/);
+      for (const h of [...hashes, ...tokenHashes]) if (b.includes(h)) throw new Error(`leak in ${b.slice(0, 80)}`);
+    }
+  });
+});

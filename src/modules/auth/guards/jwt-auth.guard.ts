@@ -1,7 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
-import { DomainError, UnauthenticatedError } from '../../../common/errors.js';
+import { DomainError, ServiceUnavailableError, UnauthenticatedError } from '../../../common/errors.js';
+import { isDatabaseUnavailable } from '../../../common/prisma-errors.js';
 import { RequestContext } from '../../../common/request-context.js';
 import type { AuthContext } from '../auth-context.js';
 import { ImpersonationAuditService } from '../impersonation-audit.service.js';
@@ -18,6 +19,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<T = AuthContext>(err: unknown, user: T | false, _info: unknown, context: ExecutionContext): T {
     if (err instanceof DomainError) throw err;
+    // The main database being down is not the caller's fault: 503, not 401 (clients would drop their tokens).
+    if (err && isDatabaseUnavailable(err)) throw new ServiceUnavailableError();
     if (err || !user) throw new UnauthenticatedError();
     const auth = user as unknown as AuthContext;
     const req = context.switchToHttp().getRequest<Request>();
