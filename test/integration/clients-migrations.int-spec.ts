@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('ClientMigrationsService.migrateAll', () => {
-  it("migrates every other tenant when one fails, and leaves the failing one on its last good version with nothing half-applied", async () => {
+  it('migrates every other tenant when one fails, and leaves the failing one on its last good version with nothing half-applied', async () => {
     const events: MigrationProgress[] = [];
     const report = await t.get(ClientMigrationsService).migrateAll({ concurrency: 3, onProgress: (p) => events.push(p) });
 
@@ -102,7 +102,12 @@ describe('ClientMigrationsService.migrateAll', () => {
     expect(report.ok).toBe(true);
     expect(report.migrated).toBe(1);
     expect(report.current).toBe(5);
-    expect(report.results.find((r) => r.clientId === broken)).toMatchObject({ status: 'migrated', fromVersion: M1, toVersion: M2, applied: [M2] });
+    expect(report.results.find((r) => r.clientId === broken)).toMatchObject({
+      status: 'migrated',
+      fromVersion: M1,
+      toVersion: M2,
+      applied: [M2],
+    });
     const row = await t.get(MainPrismaService).client.findUniqueOrThrow({ where: { id: broken } });
     expect(row.schemaVersion).toBe(M2);
     expect(row.lastMigrationError).toBeNull();

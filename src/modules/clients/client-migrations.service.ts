@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { Clock } from '../../common/clock.js';
 import { TenantDatabasesService } from '../../database/tenant-databases.service.js';
+import { currentVersion, migrate } from '../../database/migrator.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
 import { ClientRecord, ClientsRepository } from './clients.repository.js';
 import { safeErrorMessage } from './redact.js';
@@ -120,12 +121,25 @@ export class ClientMigrationsService {
     if (skipCurrent && latest !== null && client.schemaVersion === latest && client.lastMigrationError === null) {
       return { ...base, toVersion: latest, applied: [], status: 'current', error: null, durationMs: Date.now() - started };
     }
+    // Read the version before and (on failure) after over the same connection, so the
+    // report says exactly what this run applied even when the registry was stale.
+    let before: string | null | undefined;
+    let after: string | null | undefined;
     try {
       const server = this.registry.server(client.databaseServer);
-      const { applied, schemaVersion } = await this.dbs.migrateDatabase(server, client.databaseName);
+      const { applied, schemaVersion } = await this.dbs.withDatabase(server, client.databaseName, async (c) => {
+        before = await currentVersion(c);
+        try {
+          return await migrate(c, this.dbs.migrations);
+        } catch (err) {
+          after = await currentVersion(c).catch(() => undefined);
+          throw err;
+        }
+      });
       await this.clients.recordMigration(client.id, { schemaVersion, error: null, at: this.clock.now() });
       return {
         ...base,
+        fromVersion: before ?? null,
         toVersion: schemaVersion,
         applied,
         status: applied.length > 0 ? 'migrated' : 'current',
@@ -134,21 +148,27 @@ export class ClientMigrationsService {
       };
     } catch (err) {
       const error = safeErrorMessage(err);
-      // Earlier migrations of this run may have committed before the failing
-      // one: record the version the database is really on.
-      const actual = await this.actualVersion(client).catch(() => client.schemaVersion);
+      // Earlier migrations of this run may have committed before the failing one
+      // (each runs in its own transaction): record the version the database is really on.
+      const actual = after !== undefined ? after : before !== undefined ? before : client.schemaVersion;
       await this.clients.recordMigration(client.id, { schemaVersion: actual, error, at: this.clock.now() }).catch((e: unknown) => {
         this.logger.error(`Could not record the migration failure of ${client.slug}: ${safeErrorMessage(e)}`);
       });
       this.logger.warn(`Migrating ${client.slug} failed: ${error}`);
-      const applied = this.dbs.migrations
-        .map((m) => m.name)
-        .filter((n) => actual !== null && n <= actual && (client.schemaVersion === null || n > client.schemaVersion));
-      return { ...base, toVersion: actual, applied, status: 'failed', error, durationMs: Date.now() - started };
+      const from = before;
+      const applied =
+        from === undefined || actual === null
+          ? []
+          : this.dbs.migrations.map((m) => m.name).filter((n) => n <= actual && (from === null || n > from));
+      return {
+        ...base,
+        fromVersion: from ?? client.schemaVersion,
+        toVersion: actual,
+        applied,
+        status: 'failed',
+        error,
+        durationMs: Date.now() - started,
+      };
     }
-  }
-
-  private actualVersion(client: ClientRecord): Promise<string | null> {
-    return this.dbs.versionOf(this.registry.server(client.databaseServer), client.databaseName);
   }
 }
