@@ -23,8 +23,10 @@ interface RawTime {
   word: 'noon' | 'midnight' | null;
 }
 
+// "9", "9:30", "9.30", "9am", "0930" (four digits: a 24-hour time), "noon".
 const time = (n: string): string =>
-  `(?:(?<h${n}>\\d{1,2})(?:[:.](?<m${n}>[0-5]\\d))?(?:\\s*(?<ap${n}>[ap])\\.?m\\.?(?![\\p{L}]))?|(?<w${n}>noon|midday|midnight))`;
+  `(?:(?<h${n}>\\d{1,2})(?:[:.](?<m${n}>[0-5]\\d))?(?:\\s*(?<ap${n}>[ap])\\.?m\\.?(?![\\p{L}]))?` +
+  `|(?<hh${n}>[01]\\d|2[0-3])(?<mm${n}>[0-5]\\d)|(?<w${n}>noon|midday|midnight))`;
 
 /**
  * "from 9am to 12:30", "9-11", "14:00-15:15", "between 2pm and 4pm",
@@ -34,7 +36,7 @@ const time = (n: string): string =>
 const RANGE = new RegExp(
   `(?<![\\p{L}\\p{N}:./-])(?<lead>(?:from|between|starting(?:\\s+at)?|at)\\s+)?${time('1')}\\s*` +
     `(?<sep>-|to|until|till|til|through|thru|and)\\s*${time('2')}` +
-    `(?![\\p{N}:/]|\\.\\d|\\s*(?:h|hrs?|hours?|m|mins?|minutes?|days?|weeks?|months?|%)(?![\\p{L}]))`,
+    `(?![\\p{N}:/]|[.-]\\d|\\s*(?:h|hrs?|hours?|m|mins?|minutes?|days?|weeks?|months?|%)(?![\\p{L}]))`,
   'giu',
 );
 
@@ -49,8 +51,8 @@ const START = new RegExp(
 export function extractClockRange(u: Utterance): ClockRange | null {
   for (const m of u.free.matchAll(RANGE)) {
     const g = m.groups ?? {};
-    const a = rawTime(g.h1, g.m1, g.ap1, g.w1);
-    const b = rawTime(g.h2, g.m2, g.ap2, g.w2);
+    const a = rawTime(g.h1 ?? g.hh1, g.m1 ?? g.mm1, g.ap1, g.w1);
+    const b = rawTime(g.h2 ?? g.hh2, g.m2 ?? g.mm2, g.ap2, g.w2);
     if (a === null || b === null) continue;
     // "and" only joins times after "between"; "2 and 3" alone is not a range.
     if (g.sep.toLowerCase() === 'and' && !/^between/i.test(g.lead ?? '')) continue;
@@ -63,14 +65,15 @@ export function extractClockRange(u: Utterance): ClockRange | null {
   return null;
 }
 
-/** Finds and claims a lone start time that is clearly a clock time (minutes, am/pm, or "from 9"). */
+/**
+ * Finds and claims a lone start time. Only called when the message also has a
+ * duration, which is what makes "at 9" in "log 2h at 9" a clock time.
+ */
 export function extractStartTime(u: Utterance): { time: ClockTime; span: Span } | null {
   for (const m of u.free.matchAll(START)) {
     const g = m.groups ?? {};
-    const t = rawTime(g.h1, g.m1, g.ap1, g.w1);
+    const t = rawTime(g.h1 ?? g.hh1, g.m1 ?? g.mm1, g.ap1, g.w1);
     if (t === null) continue;
-    const explicit = t.meridiem !== null || t.hasMinutes || t.word !== null || /^(from|starting)/i.test(g.lead);
-    if (!explicit) continue;
     const span = { start: m.index, end: m.index + m[0].length };
     u.claim(span);
     return { time: { hour: to24(t, workdayGuess(t)), minute: t.minute }, span };
@@ -136,9 +139,10 @@ function resolveRange(a: RawTime, b: RawTime): { start: ClockTime; end: ClockTim
   } else if (b.meridiem !== null || b.word !== null || b.hour > 12 || b.hour === 0) {
     endHour = to24(b, b.meridiem);
   } else {
-    // Bare end "5" or "12:30": the first reading after the start, "12" being noon before midnight.
+    // Bare end "5" or "12:30": the first reading not before the start, "12" being noon before
+    // midnight. An end equal to the start stays equal ("10:00-10:00" is 0 seconds, for the caller to refuse).
     const candidates = b.hour === 12 ? [12, 24] : [b.hour, b.hour + 12];
-    const after = candidates.find((h) => minutesOf(h, b.minute) > minutesOf(start.hour, start.minute));
+    const after = candidates.find((h) => minutesOf(h, b.minute) >= minutesOf(start.hour, start.minute));
     endHour = (after ?? candidates[0]) % 24;
   }
   return { start, end: { hour: endHour, minute: b.minute } };

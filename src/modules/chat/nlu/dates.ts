@@ -14,7 +14,7 @@ export interface DayMatch {
   span: Span;
 }
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 export function localToday(ctx: ParseContext): LocalDay {
   return DateTime.fromJSDate(ctx.now, { zone: ctx.timeZone }).startOf('day');
@@ -29,19 +29,19 @@ const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 const COUNT = `(?:\\d+|${WORD_NUMBER_SOURCE}|an?|a\\s+couple\\s+of|couple\\s+of)`;
 
 const RELATIVE: ReadonlyArray<{ re: RegExp; offset: (m: RegExpExecArray) => number }> = [
-  { re: /\b(?:on\s+|for\s+)?(?:the\s+)?day\s+before\s+yesterday\b/g, offset: () => -2 },
-  { re: /\b(?:on\s+|for\s+)?(?:the\s+)?day\s+after\s+tomorrow\b/g, offset: () => 2 },
+  { re: /\b(?:on\s+|for\s+)?(?:the\s+)?day\s+before\s+yesterday\b/, offset: () => -2 },
+  { re: /\b(?:on\s+|for\s+)?(?:the\s+)?day\s+after\s+tomorrow\b/, offset: () => 2 },
   {
-    re: /\b(?:for\s+)?(?:yesterday|last\s+night)(?:\s+(?:morning|afternoon|evening|night))?\b/g,
+    re: /\b(?:for\s+)?(?:yesterday(?:'s)?|last\s+night(?:'s)?)(?:\s+(?:morning|afternoon|evening|night))?\b/,
     offset: () => -1,
   },
   {
-    re: /\b(?:for\s+)?(?:(?:earlier\s+|so\s+far\s+)?today|tonight|this\s+(?:morning|afternoon|evening))(?:\s+so\s+far)?\b/g,
+    re: /\b(?:for\s+)?(?:(?:earlier\s+|so\s+far\s+)?today(?:'s)?|tonight(?:'s)?|this\s+(?:morning|afternoon|evening)(?:'s)?)(?:\s+so\s+far)?\b/,
     offset: () => 0,
   },
-  { re: /\b(?:for\s+)?tomorrow(?:\s+(?:morning|afternoon|evening))?\b/g, offset: () => 1 },
+  { re: /\b(?:for\s+)?tomorrow(?:'s)?(?:\s+(?:morning|afternoon|evening))?\b/, offset: () => 1 },
   {
-    re: new RegExp(`\\b(${COUNT})\\s+(days?|weeks?)\\s+ago\\b`, 'g'),
+    re: new RegExp(`\\b(${COUNT})\\s+(days?|weeks?)\\s+ago\\b`),
     offset: (m) => -countOf(m[1]) * (m[2].startsWith('week') ? 7 : 1),
   },
 ];
@@ -49,11 +49,21 @@ const RELATIVE: ReadonlyArray<{ re: RegExp; offset: (m: RegExpExecArray) => numb
 const WEEKDAY_RE =
   /\b(?:(?<on>on|for)\s+)?(?:(?<mod>last|this|next|past|previous|coming)\s+)?(?<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b/g;
 
+const WEEKDAY_NAMES = WEEKDAYS.join('|');
+const WEEKDAY_OF_LAST_WEEK_RE = new RegExp(
+  `\\b(?:on\\s+)?(?:(${WEEKDAY_NAMES})\\s+(?:of\\s+)?(?:last|previous)\\s+week|(?:last|previous)\\s+week'?s?\\s+(${WEEKDAY_NAMES}))\\b`,
+);
+
+/** Whether the text names a weekday of last week, which a report reads as that day, not the week. */
+export function mentionsWeekdayOfLastWeek(text: string): boolean {
+  return WEEKDAY_OF_LAST_WEEK_RE.test(text);
+}
+
 /** "the 3rd", "on the 21st": that day of the current month, or of last month if still ahead. */
 const ORDINAL_RE = /\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)/g;
 
 /** European "3.3.", "03.03.2026": chrono reads slashes the US way and leaves dots alone. */
-const DOTTED_RE = /(?<![\d.])(?:on\s+)?(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?(?![\d])/g;
+const DOTTED_RE = /(?<![\p{L}\d.])(?:on\s+)?(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?(?![\d])/gu;
 
 /**
  * Finds and claims the day a message talks about: relative words
@@ -64,10 +74,21 @@ export function extractDay(u: Utterance, ctx: ParseContext): DayMatch | null {
   const text = u.free;
 
   for (const { re, offset } of RELATIVE) {
-    for (const m of text.matchAll(re)) {
-      const day = today.plus({ days: offset(m) });
-      return claimed(u, m, day, relativeLabel(day, today));
-    }
+    const m = re.exec(text);
+    if (m === null) continue;
+    const day = today.plus({ days: offset(m) });
+    return claimed(u, m, day, relativeLabel(day, today));
+  }
+
+  // "monday last week", "last week's friday": that day of the previous Monday–Sunday week.
+  const ofLastWeek = WEEKDAY_OF_LAST_WEEK_RE.exec(text);
+  if (ofLastWeek !== null) {
+    const name = ofLastWeek[1] ?? ofLastWeek[2];
+    const day = today
+      .startOf('week')
+      .minus({ weeks: 1 })
+      .plus({ days: WEEKDAYS.findIndex((w) => w === name) });
+    return claimed(u, ofLastWeek, day, `on ${capitalise(name)}`);
   }
 
   for (const m of text.matchAll(WEEKDAY_RE)) {
@@ -126,8 +147,7 @@ export function chronoDates(u: Utterance, ctx: ParseContext): ChronoDate[] {
     const monthOnly = r.start.isCertain('month') && !r.start.isCertain('day');
     if (!r.start.isCertain('day') && !monthOnly) continue;
     if (!r.start.isCertain('month')) continue;
-    const year = (c: chrono.ParsedComponents): number | undefined =>
-      c.isCertain('year') ? (c.get('year') ?? undefined) : undefined;
+    const year = (c: chrono.ParsedComponents): number | undefined => (c.isCertain('year') ? (c.get('year') ?? undefined) : undefined);
     const start = calendarDay(today, r.start.get('month') ?? 1, monthOnly ? 1 : (r.start.get('day') ?? 1), year(r.start));
     if (start === null) continue;
     let end: LocalDay | null = null;
@@ -174,9 +194,7 @@ export function calendarDay(today: LocalDay, month: number, day: number, year?: 
     return d.isValid && d.day === day ? d.startOf('day') : null;
   };
   if (year !== undefined) return make(year);
-  const candidates = [today.year - 1, today.year, today.year + 1]
-    .map(make)
-    .filter((d): d is LocalDay => d !== null);
+  const candidates = [today.year - 1, today.year, today.year + 1].map(make).filter((d): d is LocalDay => d !== null);
   let best: LocalDay | null = null;
   let bestCost = Number.MAX_SAFE_INTEGER;
   for (const d of candidates) {

@@ -1,5 +1,5 @@
 import { ARTICLES_AND_PREPOSITIONS, FILLER } from './lexicon.js';
-import type { Span, Utterance } from './utterance.js';
+import type { Span, Utterance, Word } from './utterance.js';
 
 /** Quoted text is the description verbatim: `log 1h on Acme "fix the login bug"`. */
 const QUOTED = /"([^"]+)"|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
@@ -26,7 +26,7 @@ export function extractQuoted(u: Utterance): string | null {
 export function extractDescription(u: Utterance): string | null {
   const words = u.words();
   const pieces: string[] = [];
-  let piece: typeof words = [];
+  let piece: Word[] = [];
   const flush = (): void => {
     const kept = trim(u, piece);
     if (kept !== null) pieces.push(u.source(kept));
@@ -43,7 +43,7 @@ export function extractDescription(u: Utterance): string | null {
   return text.length > 0 ? text : null;
 }
 
-function trim(u: Utterance, piece: Array<{ text: string } & Span>): Span | null {
+function trim(u: Utterance, piece: Word[]): Span | null {
   if (piece.length === 0) return null;
   // Right after a separator ("Acme: add tests") the description is taken as
   // written, only a leading article or preposition dropped; elsewhere the

@@ -23,6 +23,8 @@ const SIGN = sticky('(?:-(?=\\d)|(?:minus|negative)\\s+)');
 const PHRASES: ReadonlyArray<{ re: RegExp; seconds: (m: RegExpExecArray) => number }> = [
   // "1:30h" is a duration; a bare "1:30" is a clock time and left to the clock parser.
   { re: sticky(`(\\d{1,3}):([0-5]\\d)\\s*${HOURS}`), seconds: (m) => Number(m[1]) * 3600 + Number(m[2]) * 60 },
+  // "2-3 hours", "2 or 3 hours" names no single duration; 0 makes the caller ask instead of guessing.
+  { re: sticky(`\\d+(?:[.,]\\d+)?\\s*(?:-|or|to)\\s*\\d+(?:[.,]\\d+)?\\s*(?:${HOURS}|${MINUTES})`), seconds: () => 0 },
   { re: sticky(`(?:an?\\s+)?half(?:\\s+an?\\s+|\\s*-\\s*|\\s+)hour${END}`), seconds: () => 1800 },
   { re: sticky(`(?:three|3)\\s+quarters?(?:\\s+of)?(?:\\s+an?)?\\s+hour${END}`), seconds: () => 2700 },
   { re: sticky(`(?:(?:an?|one)\\s+)?quarter(?:\\s+of)?(?:\\s+an?)?(?:\\s*-\\s*|\\s+)hour${END}`), seconds: () => 900 },

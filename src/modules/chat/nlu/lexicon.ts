@@ -8,6 +8,7 @@
  * "lgo", "minuts"). Only words that steer the parse belong here: correcting
  * arbitrary words would damage descriptions and project names.
  */
+// prettier-ignore
 export const KEYWORDS: readonly string[] = [
   // verbs
   'log', 'logged', 'track', 'tracked', 'tracking', 'record', 'recorded', 'book', 'booked', 'spent', 'worked',
@@ -56,20 +57,18 @@ export const ALIASES: Readonly<Record<string, string>> = {
  * Real words one edit away from a keyword that must stay as typed
  * ("smart" is not a misspelt "start", "times" not "timer").
  */
+// prettier-ignore
 export const NEVER_CORRECT: ReadonlySet<string> = new Set([
-  'house', 'houses', 'ours', 'hourly', 'smart', 'stark', 'stars', 'start', 'think', 'thing', 'times', 'timed',
-  'tiler', 'block', 'flock', 'click', 'cloak', 'protect', 'mouth', 'moth', 'resort', 'repost', 'stepped',
-  'shopped', 'topped', 'traced', 'trucked', 'cracked', 'spend', 'spelt', 'worker', 'forked', 'corked', 'works',
-  'world', 'words', 'stock', 'store', 'story', 'sport', 'starts', 'booking', 'looked', 'cooked', 'hooked',
-  'rooked', 'blog', 'logs', 'clog', 'hello', 'hells', 'cello', 'helps', 'halo', 'total', 'totals', 'minute',
-  'minuet', 'record', 'reward', 'accord', 'months', 'weeks', 'sunday', 'monday', 'many', 'mans', 'what',
-  'report', 'reports', 'rapport', 'morning', 'mourning', 'evening', 'evenings', 'running', 'cunning', 'summery',
-  'before', 'until', 'between', 'betweens', 'from', 'form', 'forms', 'thanks', 'thank', 'thanked', 'please',
-  'pleased', 'pleases', 'project', 'projects', 'started', 'starter', 'stopper', 'tracker', 'trackers',
-  'minutes', 'hours', 'seconds', 'second', 'recorder', 'records', 'books', 'booker', 'logger', 'tracks',
-  'timers', 'clocks', 'clocked', 'starting', 'stopping', 'today', 'todays', 'stops', 'pauses', 'paused',
-  'begins', 'begun', 'began', 'this', 'these', 'those', 'thus', 'his', 'last', 'lust', 'past', 'least', 'list',
-  'lost', 'mint', 'day', 'days', 'dates', 'ago', 'week', 'weekly', 'month', 'year', 'years',
+  'house', 'houses', 'ours', 'hourly', 'smart', 'stark', 'stars', 'think', 'thing', 'times', 'timed', 'tiler',
+  'block', 'flock', 'click', 'cloak', 'protect', 'mouth', 'moth', 'resort', 'repost', 'stepped', 'shopped',
+  'topped', 'traced', 'trucked', 'cracked', 'spend', 'spelt', 'worker', 'forked', 'corked', 'works', 'world',
+  'words', 'stock', 'store', 'story', 'sport', 'starts', 'booking', 'looked', 'cooked', 'hooked', 'rooked', 'blog',
+  'logs', 'clog', 'hells', 'cello', 'helps', 'halo', 'totals', 'minuet', 'reward', 'accord', 'months', 'weeks',
+  'mans', 'reports', 'rapport', 'mourning', 'evenings', 'cunning', 'summery', 'betweens', 'form', 'forms',
+  'thanked', 'pleased', 'pleases', 'projects', 'starter', 'stopper', 'tracker', 'trackers', 'second', 'recorder',
+  'records', 'books', 'booker', 'logger', 'tracks', 'timers', 'clocks', 'clocked', 'starting', 'stopping',
+  'todays', 'stops', 'pauses', 'paused', 'begins', 'begun', 'began', 'these', 'those', 'thus', 'his', 'lust',
+  'past', 'least', 'list', 'lost', 'mint', 'day', 'dates', 'weekly', 'year', 'years',
 ]);
 
 /**
@@ -77,6 +76,7 @@ export const NEVER_CORRECT: ReadonlySet<string> = new Set([
  * there: politeness, the user's own logging verbs, pronouns, prepositions and
  * articles. "for code review" → "code review"; "I worked" → nothing.
  */
+// prettier-ignore
 export const FILLER: ReadonlySet<string> = new Set([
   // courtesy and conversation
   'please', 'kindly', 'hey', 'hi', 'hello', 'ok', 'okay', 'so', 'um', 'uh', 'well', 'thanks', 'thank', 'just',
@@ -94,9 +94,15 @@ export const FILLER: ReadonlySet<string> = new Set([
   'an', 'and', 'or', 'some', 'another',
   // units that survive extraction ("log 2 hours of time")
   'hour', 'hours', 'hrs', 'hr', 'h', 'minute', 'minutes', 'mins', 'min', 'time', 'project',
+  // times of day left over from "spent the morning on…"
+  'morning', 'afternoon', 'evening', 'night', 'switch', 'switching', 'continue', 'restart',
+  // hedges and particles: "for like 2 hours", "put down 1h against X"
+  'like', 'around', 'roughly', 'approximately', 'approx', 'ca', 'circa', 'almost', 'nearly', 'over', 'down',
+  'against', 'finished', 'been', 'enter', 'entered', 'today',
 ]);
 
 /** All that is dropped from the front of a description written after a colon or dash: "Acme: add tests" keeps its verb. */
+// prettier-ignore
 export const ARTICLES_AND_PREPOSITIONS: ReadonlySet<string> = new Set([
   'on', 'to', 'for', 'in', 'at', 'of', 'with', 'about', 'the', 'a', 'an', 'and', 'please',
 ]);
@@ -106,27 +112,36 @@ export const ARTICLES_AND_PREPOSITIONS: ReadonlySet<string> = new Set([
  * FILLER plus question and calendar words. "show me my hours" must not find
  * a project "Showcase" by prefix. An exact full project name still matches.
  */
+// prettier-ignore
 export const NON_NAME: ReadonlySet<string> = new Set([
   ...FILLER,
   'how', 'many', 'much', 'long', 'what', "what's", 'whats', 'which', 'when', 'where', 'who', 'why', 'per',
   'each', 'every', 'all', 'show', 'tell', 'give', 'list', 'see', 'check', 'total', 'totals', 'sum', 'summary',
   'report', 'breakdown', 'overview', 'daily', 'weekly', 'monthly', 'far', 'up', 'till', 'until', 'since',
-  'during', 'over', 'off', 'out', 'done', 'not', 'no', 'any', 'anything', 'something', 'new', 'stop',
+  'during', 'over', 'off', 'out', 'done', 'not', 'no', 'any', 'anything', 'something', 'stop',
   'stopped', 'pause', 'running', 'run', 'go', 'going', 'get', 'got', 'make', 'create', 'enter', 'day', 'days',
   'week', 'weeks', 'month', 'months', 'year', 'years', 'today', 'yesterday', 'tomorrow', 'tonight', 'morning',
   'afternoon', 'evening', 'night', 'ago', 'last', 'next', 'past', 'previous', 'before', 'after', 'between',
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'seconds', 'second', 'secs',
   'sec', 'am', 'pm', 'noon', 'midnight', 'like', 'more', 'less', 'than', 'only', 'still', 'currently', 'very',
-  'good', 'great', 'thx', 'cheers', 'help', 'dear', 'bot', 'assistant', 'guys', 'team',
+  'good', 'great', 'thx', 'cheers', 'help', 'dear', 'bot', 'assistant', 'guys', 'team', 'switch', 'switching',
+  'continue', 'restart', 'kick', 'launch', 'commence', 'punch', 'stopwatch', 'tracker', 'session', 'status',
+  'instead', 'please', 'pls', 'hi', 'hey', 'hello', 'everyone', 'folks', 'ty', 'thanks', 'task', 'job', 'stuff',
+  'things', 'thing', 'hmm', 'oh', 'ah', 'btw', 'lol', 'yup', 'nope', 'right', 'exactly', 'approximately', 'about',
+  'around', 'roughly', 'almost', 'nearly', 'over', 'under', 'least', 'most', 'first', 'another', 'one', 'two',
+  'both', 'either', 'other', 'else', 'again', 'back', 'away', 'here', 'there', 'weekend', 'weekends',
+  'timesheet', 'timesheets', 'entries', 'records', 'logs', 'numbers', 'stats', 'statistics', 'figures',
+  'hours', 'worked', 'logged', 'tracked', 'booked', 'recorded', 'spent', 'altogether', 'overall', 'combined',
 ]);
 
 /** Prepositions after which a project name is expected ("log 2h on X", "add 1h to X"). */
-export const SLOT_PREPOSITIONS: ReadonlySet<string> = new Set(['on', 'to', 'for', 'in', 'at', 'into', 'onto', 'under']);
+export const SLOT_PREPOSITIONS: ReadonlySet<string> = new Set(['on', 'to', 'for', 'in', 'at', 'into', 'onto', 'under', 'against']);
 
 /** Words between a slot preposition and the project ("on the X", "for our X project"). */
 export const DETERMINERS: ReadonlySet<string> = new Set(['the', 'my', 'our', 'a', 'an', 'this', 'that', 'project', 'client']);
 
 /** Words ending in -ing that are nouns, not the gerund that opens a description ("fixing the bug"). */
+// prettier-ignore
 export const NOT_GERUNDS: ReadonlySet<string> = new Set([
   'morning', 'evening', 'meeting', 'meetings', 'thing', 'something', 'anything', 'nothing', 'everything',
   'during', 'ceiling', 'king', 'ring', 'spring', 'string', 'wing', 'building', 'ticketing', 'billing',
@@ -134,6 +149,7 @@ export const NOT_GERUNDS: ReadonlySet<string> = new Set([
   'planning', 'consulting', 'recruiting', 'shipping', 'tracking', 'timing', 'logging', 'working', 'starting',
 ]);
 
+// prettier-ignore
 const SMALL_NUMBERS = [
   'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
   'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen',
@@ -141,8 +157,7 @@ const SMALL_NUMBERS = [
 const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
 /** Regex source for a number written as words, "five" to "ninety-nine". */
-export const WORD_NUMBER_SOURCE =
-  `(?:(?:${TENS.join('|')})(?:[- ](?:${SMALL_NUMBERS.slice(1, 10).join('|')}))?|${SMALL_NUMBERS.join('|')})`;
+export const WORD_NUMBER_SOURCE = `(?:(?:${TENS.join('|')})(?:[- ](?:${SMALL_NUMBERS.slice(1, 10).join('|')}))?|${SMALL_NUMBERS.join('|')})`;
 
 /** The value of a number written as digits ("1,5" is one and a half) or words ("forty-five"). */
 export function parseNumber(text: string): number | null {

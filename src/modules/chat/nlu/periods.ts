@@ -1,5 +1,5 @@
 import { WORD_NUMBER_SOURCE, parseNumber } from './lexicon.js';
-import { type LocalDay, chronoDates, extractDay, isoDate, localToday } from './dates.js';
+import { type LocalDay, chronoDates, extractDay, isoDate, localToday, mentionsWeekdayOfLastWeek } from './dates.js';
 import type { ParseContext, Period } from './types.js';
 import type { Utterance } from './utterance.js';
 
@@ -15,7 +15,7 @@ const LEAD = '(?:for\\s+|in\\s+|during\\s+|over\\s+)?(?:the\\s+)?';
  */
 const NAMED: ReadonlyArray<{ re: RegExp; period: (today: LocalDay, m: RegExpExecArray) => Period }> = [
   {
-    re: new RegExp(`\\b${LEAD}(?:last|past|previous)\\s+${COUNT}\\s+(days|weeks|months)\\b`, 'g'),
+    re: new RegExp(`\\b${LEAD}(?:last|past|previous)\\s+${COUNT}\\s+(days|weeks|months)\\b`),
     period: (today, m) => {
       const n = countOf(m[1]);
       const from =
@@ -28,46 +28,46 @@ const NAMED: ReadonlyArray<{ re: RegExp; period: (today: LocalDay, m: RegExpExec
     },
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?past\s+(?:7\s+days|seven\s+days|week)\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?past\s+(?:7\s+days|seven\s+days|week)\b/,
     period: (today) => span(today.minus({ days: 6 }), today, 'last 7 days'),
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?(?:last|previous|prior)\s+(?:week|wk)\b|\bweek\s+before\s+this\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?(?:last|previous|prior)\s+(?:week|wk)\b|\bweek\s+before\s+this\b/,
     period: (today) => week(today.minus({ weeks: 1 }), 'last week'),
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?next\s+week\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?next\s+week\b/,
     period: (today) => week(today.plus({ weeks: 1 }), 'next week'),
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:so\s+far\s+)?(?:this|the\s+current|current|my)\s+(?:week|wk)(?:\s+so\s+far)?\b|\bweek\s+to\s+date\b|\bweekly\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:so\s+far\s+)?(?:this|the\s+current|current|my|the)\s+(?:week|wk)(?:\s+so\s+far)?\b|\bweek\s+to\s+date\b|\bweekly\b/,
     period: (today) => week(today, 'this week'),
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?(?:last|previous|prior)\s+month\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?(?:last|previous|prior)\s+month\b/,
     period: (today) => month(today.minus({ months: 1 }), 'last month'),
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:so\s+far\s+)?(?:this|the\s+current|current|my)\s+month(?:\s+so\s+far)?\b|\bmonth\s+to\s+date\b|\bmonthly\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:so\s+far\s+)?(?:this|the\s+current|current|my|the)\s+month(?:\s+so\s+far)?\b|\bmonth\s+to\s+date\b|\bmonthly\b/,
     period: (today) => month(today, 'this month'),
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?(?:last|previous)\s+year\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:the\s+)?(?:last|previous)\s+year\b/,
     period: (today) => {
       const start = today.minus({ years: 1 }).startOf('year');
       return span(start, start.endOf('year').startOf('day'), 'last year');
     },
   },
   {
-    re: /\b(?:for\s+|in\s+|during\s+)?(?:this|the\s+current|current)\s+year\b|\byear\s+to\s+date\b/g,
+    re: /\b(?:for\s+|in\s+|during\s+)?(?:this|the\s+current|current)\s+year\b|\byear\s+to\s+date\b/,
     period: (today) => span(today.startOf('year'), today.endOf('year').startOf('day'), 'this year'),
   },
   {
-    re: /\b(?:over\s+|on\s+)?(?:the\s+)?(?:last|past|previous)\s+weekend\b/g,
+    re: /\b(?:over\s+|on\s+)?(?:the\s+)?(?:last|past|previous)\s+weekend\b/,
     period: (today) => weekend(today.minus({ weeks: 1 }), 'last weekend'),
   },
   {
-    re: /\b(?:over\s+|on\s+)?(?:this|the)\s+weekend\b/g,
+    re: /\b(?:over\s+|on\s+)?(?:this|the)\s+weekend\b/,
     period: (today) => weekend(today, 'this weekend'),
   },
 ];
@@ -80,11 +80,17 @@ export function extractPeriod(u: Utterance, ctx: ParseContext): Period | null {
   const today = localToday(ctx);
   const text = u.free;
 
+  // "Monday last week" is a day, not the week it mentions.
+  if (mentionsWeekdayOfLastWeek(text)) {
+    const day = extractDay(u, ctx);
+    if (day !== null) return { from: isoDate(day.day), to: isoDate(day.day), label: day.label };
+  }
+
   for (const { re, period } of NAMED) {
-    for (const m of text.matchAll(re)) {
-      u.claim({ start: m.index, end: m.index + m[0].length });
-      return period(today, m);
-    }
+    const m = re.exec(text);
+    if (m === null) continue;
+    u.claim({ start: m.index, end: m.index + m[0].length });
+    return period(today, m);
   }
 
   const explicit = explicitRange(u, ctx);
@@ -93,14 +99,23 @@ export function extractPeriod(u: Utterance, ctx: ParseContext): Period | null {
   // "since Monday", "since March 2": that day through today.
   const since = /\b(?:ever\s+)?since\s+/.exec(text);
   const day = extractDay(u, ctx);
-  if (day !== null) {
-    if (since !== null && since.index + since[0].length === day.span.start) {
-      u.claim({ start: since.index, end: day.span.start });
-      return span(day.day, today, `since ${day.label.replace(/^on /, '')}`);
-    }
-    return { from: isoDate(day.day), to: isoDate(day.day), label: day.label };
+  if (day === null) return null;
+  if (since !== null && since.index + since[0].length === day.span.start) {
+    u.claim({ start: since.index, end: day.span.start });
+    return span(day.day, today, `since ${day.label.replace(/^on /, '')}`);
   }
-  return null;
+  // "from Monday to Wednesday", "between yesterday and today": two days joined make a range.
+  const other = extractDay(u, ctx);
+  if (other !== null) {
+    const [a, b] = day.span.start < other.span.start ? [day, other] : [other, day];
+    if (/^\s*(?:-|to|until|till|through|thru|and)\s*$/.test(u.text.slice(a.span.end, b.span.start))) {
+      u.claim(widen(u.text, a.span.start, b.span.end));
+      const [from, to] = a.day <= b.day ? [a.day, b.day] : [b.day, a.day];
+      return span(from, to, rangeLabel(from, to));
+    }
+    u.release(other.span);
+  }
+  return { from: isoDate(day.day), to: isoDate(day.day), label: day.label };
 }
 
 /** "from March 2 to March 8", "between 2026-03-02 and 2026-03-08", "in March". */

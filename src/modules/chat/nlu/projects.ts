@@ -19,6 +19,7 @@ const TIER = {
   exact: 100, // "acme api", "Acme-API"
   near: 90, // minus 5 per typo: "website redesing"
   words: 80, // several whole words of the name: "client portal" of "Big Client Portal"
+  wordPrefixes: 75, // each word starts a name word, in order: "mob app", "web redes"
   word: 70, // one whole word: "mobile", "redesign"
   nearWord: 60, // one word with a typo: "mobil"
   prefix: 50, // "web", "acm"
@@ -32,11 +33,19 @@ const WEAK_BELOW = TIER.nearWord;
 const SLOT_BONUS = 4;
 /** Words inside a clause opened by a gerund ("fixing the app crash") describe the work. */
 const GERUND_PENALTY = 4;
+/** So do words after a colon or dash ("Acme API: updated the Mobile App docs"). */
+const LABEL_PENALTY = 4;
 
-type SlotKind = 'preposition' | 'initial' | 'label';
+/** After these comes a verb ("I slept 8 hours"), not a project. */
+const SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', "i've", "we've", "i'd", 'ive', 'you', 'they', 'he', 'she']);
+
+/** A colon or a spaced dash, not the colon of "14:00" or the dash of "9-11". */
+const LABEL_ANYWHERE = /:(?!\d)|\s[-–]\s/;
+/** A slot preposition, possibly with determiners, right before a mention (SLOT_PREPOSITIONS, DETERMINERS). */
+const SLOT_BEFORE = /\b(?:on|to|for|in|at|into|onto|under|against)\s+(?:(?:the|my|our|a|an|this|that|project|client)\s+)*$/;
 
 interface Slot {
-  kind: SlotKind;
+  kind: 'preposition' | 'initial';
   preposition?: string;
 }
 
@@ -51,46 +60,85 @@ export interface ResolveOptions {
   expectProject: boolean;
 }
 
+/** A project named word for word, claimed before anything else reads the message. */
+export interface ExactMention {
+  project: NluProject;
+  span: Span;
+}
+
+/**
+ * Claims every project named in full ("Today Show", "Timer App") before
+ * dates, durations and commands are read, so that a keyword inside a real
+ * project name is not taken for the keyword. A one-word name that is also a
+ * common word ("Time") is left to the normal matching.
+ */
+export function claimExactNames(u: Utterance, projects: NluProject[]): ExactMention[] {
+  const mentions: ExactMention[] = [];
+  for (const project of projects) {
+    const words = nameWords(project.name);
+    if (words.length === 0 || (words.length === 1 && NON_NAME.has(words[0]))) continue;
+    // Name words are letters and digits only, so they need no escaping.
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[\\s_.-]*')}(?![\\p{L}\\p{N}])`, 'gu');
+    for (const m of u.free.matchAll(re)) mentions.push({ project, span: { start: m.index, end: m.index + m[0].length } });
+  }
+  for (const m of mentions) u.claim(m.span);
+  return mentions;
+}
+
 /**
  * Finds the project the unclaimed words name, and claims those words.
  * Runs after dates, durations and clock times are claimed, so "today" or
  * "2 hours" can never be taken for a project.
  */
-export function resolveProject(u: Utterance, projects: NluProject[], options: ResolveOptions): ProjectResolution {
-  const words = u.words();
-  const phrases = phrasesOf(u, words);
+export function resolveProject(
+  u: Utterance,
+  projects: NluProject[],
+  options: ResolveOptions,
+  exact: readonly ExactMention[] = [],
+): ProjectResolution {
+  const scan = scanOf(u);
   const names = projects.map((p) => ({ project: p, compact: compact(p.name), words: nameWords(p.name) }));
   const longest = Math.max(1, ...names.map((n) => n.words.length));
 
   const best = new Map<string, Candidate>();
-  for (const phrase of phrases) {
+  const offer = (project: NluProject, score: number, span: Span): void => {
+    const current = best.get(project.id);
+    if (current === undefined || score > current.score) best.set(project.id, { project, score, span });
+  };
+  for (const m of exact) {
+    const inSlot =
+      SLOT_BEFORE.test(u.text.slice(0, m.span.start)) ||
+      scan.firstContent === undefined ||
+      scan.firstContent.start > m.span.start ||
+      labelFollows(u, m.span);
+    offer(m.project, TIER.exact + (inSlot ? SLOT_BONUS : 0) - (m.span.start > scan.labelAt ? LABEL_PENALTY : 0), m.span);
+  }
+  for (const phrase of scan.phrases) {
+    let gerund = false;
     for (let i = 0; i < phrase.length; i++) {
-      const slot = slotAt(words, phrase, i);
-      const gerund = phrase.slice(0, i).some(isGerund);
+      const slot = slotAt(scan, phrase, i);
+      gerund ||= i > 0 && isGerund(phrase[i - 1]);
+      const afterLabel = phrase[i].start > scan.labelAt;
       for (let j = i; j < Math.min(phrase.length, i + longest + 1); j++) {
-        const gram = phrase.slice(i, j + 1);
-        const loose = !NON_NAME.has(gram[0].text) && !NON_NAME.has(gram[gram.length - 1].text);
-        const followedByLabel = j + 1 >= phrase.length && labelFollows(u, gram[gram.length - 1]);
+        const gram = gramOf(phrase.slice(i, j + 1));
+        const inSlot = slot !== null || (j + 1 >= phrase.length && labelFollows(u, phrase[j]));
+        const adjust = (inSlot ? SLOT_BONUS : 0) - (gerund ? GERUND_PENALTY : 0) - (afterLabel ? LABEL_PENALTY : 0);
         for (const name of names) {
-          const tier = tierOf(gram, name, loose);
-          if (tier === 0) continue;
-          const inSlot = slot !== null || followedByLabel;
-          if (tier < WEAK_BELOW && !inSlot) continue;
-          const score = tier + (inSlot ? SLOT_BONUS : 0) - (gerund ? GERUND_PENALTY : 0);
-          const current = best.get(name.project.id);
-          if (current === undefined || score > current.score) {
-            best.set(name.project.id, { project: name.project, score, span: { start: gram[0].start, end: gram[gram.length - 1].end } });
-          }
+          const tier = tierOf(gram, name);
+          if (tier === 0 || (tier < WEAK_BELOW && !inSlot)) continue;
+          offer(name.project, tier + adjust, { start: phrase[i].start, end: phrase[j].end });
         }
       }
     }
   }
 
   const ranked = [...best.values()].sort((a, b) => b.score - a.score);
+  const tied = ranked.filter((c) => c.score === ranked[0].score);
+  // Full names mentioned but not chosen are part of the description again ("updated the Mobile App docs").
+  for (const m of exact) if (!tied.some((c) => c.span === m.span)) u.release(m.span);
   if (ranked.length > 0) {
     const top = ranked[0];
-    const tied = ranked.filter((c) => c.score === top.score);
-    u.claim(top.span);
+    for (const c of tied) u.claim(c.span);
     if (tied.length === 1) return { ref: { status: 'matched', project: top.project }, span: top.span };
     const order = (p: NluProject): number => projects.indexOf(p);
     return {
@@ -103,12 +151,55 @@ export function resolveProject(u: Utterance, projects: NluProject[], options: Re
     };
   }
 
-  const unknown = unknownName(u, words, phrases, options);
+  const unknown = unknownName(scan, options);
   if (unknown !== null) {
     u.claim(unknown);
     return { ref: { status: 'unknown', query: u.source(unknown) }, span: unknown };
   }
   return { ref: { status: 'none' }, span: null };
+}
+
+/** What every candidate needs to know about the message, computed once. */
+interface Scan {
+  u: Utterance;
+  words: Word[];
+  phrases: Word[][];
+  /** The first word that could be a name; "Acme API 2h" and "start X" put the project there. */
+  firstContent: Word | undefined;
+  /** Offset of the first colon or spaced dash; words after it describe the work. */
+  labelAt: number;
+}
+
+function scanOf(u: Utterance): Scan {
+  const words = u.words();
+  const label = LABEL_ANYWHERE.exec(u.text);
+  return {
+    u,
+    words,
+    phrases: phrasesOf(u, words),
+    firstContent: words.find((w) => !NON_NAME.has(w.text)),
+    labelAt: label === null ? Number.MAX_SAFE_INTEGER : label.index,
+  };
+}
+
+interface Gram {
+  words: Word[];
+  /** Each word compacted. */
+  parts: string[];
+  /** All words compacted together. */
+  joined: string;
+  /** Neither first nor last word is filler: only then may the gram match loosely. */
+  loose: boolean;
+}
+
+function gramOf(words: Word[]): Gram {
+  const parts = words.map((w) => compact(w.text));
+  return {
+    words,
+    parts,
+    joined: parts.join(''),
+    loose: !NON_NAME.has(words[0].text) && !NON_NAME.has(words[words.length - 1].text),
+  };
 }
 
 /** Lower-case words of a project name: "Acme-API" → ["acme", "api"]. */
@@ -119,25 +210,26 @@ function nameWords(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function tierOf(gram: Word[], name: { compact: string; words: string[] }, loose: boolean): number {
-  const c = compact(gram.map((w) => w.text).join(' '));
+function tierOf(gram: Gram, name: { compact: string; words: string[] }): number {
+  const c = gram.joined;
   if (c.length === 0) return 0;
   if (c === name.compact) return TIER.exact;
-  if (!loose) return 0;
-  if (gram.length <= name.words.length + 1 && name.compact.length >= 5) {
+  if (!gram.loose) return 0;
+  const n = gram.words.length;
+  if (n <= name.words.length + 1 && name.compact.length >= 5) {
     const limit = allowedEdits(name.compact.length);
     const d = editDistance(c, name.compact, limit);
     if (d <= limit) return TIER.near - 5 * d;
   }
-  const texts = gram.map((w) => compact(w.text));
-  if (gram.length > 1) {
-    return isOrderedSubset(texts, name.words) ? TIER.words : gram.length <= name.words.length && name.compact.startsWith(c) ? TIER.prefix : 0;
+  if (n > 1) {
+    if (isOrderedSubset(gram.parts, name.words)) return TIER.words;
+    if (isWordwisePrefix(gram.parts, name.words)) return TIER.wordPrefixes;
+    return n <= name.words.length && name.compact.startsWith(c) ? TIER.prefix : 0;
   }
-  const w = texts[0];
-  if (name.words.includes(w)) return TIER.word;
-  if (name.words.some((nw) => nearWord(w, nw))) return TIER.nearWord;
-  if (w.length >= 3 && (name.compact.startsWith(w) || name.words.some((nw) => nw.startsWith(w)))) return TIER.prefix;
-  if (w.length >= 4 && name.compact.includes(w)) return TIER.infix;
+  if (name.words.includes(c)) return TIER.word;
+  if (name.words.some((nw) => nearWord(c, nw))) return TIER.nearWord;
+  if (c.length >= 3 && (name.compact.startsWith(c) || name.words.some((nw) => nw.startsWith(c)))) return TIER.prefix;
+  if (c.length >= 4 && name.compact.includes(c)) return TIER.infix;
   return 0;
 }
 
@@ -145,6 +237,12 @@ function nearWord(word: string, nameWord: string): boolean {
   if (nameWord.length <= 4) return nameWord.length === 4 && isSingleTransposition(word, nameWord);
   const limit = Math.min(allowedEdits(nameWord.length), allowedEdits(word.length) || 1);
   return editDistance(word, nameWord, limit) <= limit;
+}
+
+/** "mob app" against "mobile app": every word begins the next name word (three letters at least). */
+function isWordwisePrefix(parts: string[], of: string[]): boolean {
+  if (parts.length > of.length) return false;
+  return parts.every((p, k) => p === of[k] || (p.length >= 3 && of[k].startsWith(p)));
 }
 
 function isOrderedSubset(words: string[], of: string[]): boolean {
@@ -173,17 +271,19 @@ function phrasesOf(u: Utterance, words: Word[]): Word[][] {
  * the first meaningful words of the message ("Acme API 2h", "start X"), or
  * before a colon or dash ("X: sprint planning").
  */
-function slotAt(all: Word[], phrase: Word[], i: number): Slot | null {
+function slotAt(scan: Scan, phrase: Word[], i: number): Slot | null {
   let k = i - 1;
   while (k >= 0 && DETERMINERS.has(phrase[k].text)) k--;
   if (k >= 0 && SLOT_PREPOSITIONS.has(phrase[k].text)) return { kind: 'preposition', preposition: phrase[k].text };
-  const first = all.findIndex((w) => !NON_NAME.has(w.text));
-  if (first >= 0 && all[first] === phrase[i]) return { kind: 'initial' };
+  if (scan.firstContent === phrase[i]) return { kind: 'initial' };
   return null;
 }
 
-function labelFollows(u: Utterance, w: Word): boolean {
-  return /^\s*(?::|-\s|–)/.test(u.text.slice(w.end));
+const LABEL_AFTER = /\s*(?::|-\s|–)/y;
+
+function labelFollows(u: Utterance, w: Span): boolean {
+  LABEL_AFTER.lastIndex = w.end;
+  return LABEL_AFTER.test(u.text);
 }
 
 /**
@@ -192,16 +292,19 @@ function labelFollows(u: Utterance, w: Word): boolean {
  * often the description ("for code review"), so there they count as a name
  * only when capitalised or when nothing else could be the description.
  */
-function unknownName(u: Utterance, all: Word[], phrases: Word[][], options: ResolveOptions): Span | null {
-  const content = all.filter((w) => !NON_NAME.has(w.text));
-  for (const phrase of phrases) {
+function unknownName(scan: Scan, options: ResolveOptions): Span | null {
+  const { u } = scan;
+  const content = scan.words.filter((w) => !NON_NAME.has(w.text));
+  for (const phrase of scan.phrases) {
     for (let i = 0; i < phrase.length; i++) {
       if (NON_NAME.has(phrase[i].text) || isGerund(phrase[i])) continue;
-      const slot = slotAt(all, phrase, i);
+      if (i > 0 && SUBJECTS.has(phrase[i - 1].text)) continue;
+      const slot = slotAt(scan, phrase, i);
       let j = i;
       while (j + 1 < phrase.length && !NON_NAME.has(phrase[j + 1].text) && !isGerund(phrase[j + 1])) j++;
       const words = phrase.slice(i, j + 1);
       const span = { start: words[0].start, end: words[words.length - 1].end };
+      if (compact(u.source(span)).length < 2) continue;
       const onlyContent = words.length === content.length;
       const labelled = j + 1 >= phrase.length && labelFollows(u, phrase[j]);
       const capitalised = /^\p{Lu}/u.test(u.source(span));

@@ -11,8 +11,8 @@ export interface Word extends Span {
   text: string;
 }
 
-/** Words keep inner hyphens, dots and ampersands: "acme-api", "node.js", "r&d". */
-const WORD = /[\p{L}\p{N}]+(?:['_.&+/-][\p{L}\p{N}]+)*/gu;
+/** Words keep inner hyphens, dots and ampersands ("acme-api", "node.js", "r&d") and a leading "#" ("#1234"). */
+const WORD = /#?[\p{L}\p{N}]+(?:['_.&+/-][\p{L}\p{N}]+)*/gu;
 
 /** Characters rewritten one-for-one so that offsets survive: typographic dashes, quotes and spaces. */
 const CHAR_MAP: Readonly<Record<string, string>> = {
@@ -93,15 +93,26 @@ export class Utterance {
     return new Utterance(original, text, startOf, endOf);
   }
 
+  private freeCache: string | null = null;
+
   /** The text with claimed characters blanked, same length and offsets as `text`. */
   get free(): string {
-    let out = '';
-    for (let i = 0; i < this.text.length; i++) out += this.claimed[i] ? ' ' : this.text[i];
-    return out;
+    if (this.freeCache === null) {
+      let out = '';
+      for (let i = 0; i < this.text.length; i++) out += this.claimed[i] ? ' ' : this.text[i];
+      this.freeCache = out;
+    }
+    return this.freeCache;
   }
 
   claim(span: Span): void {
     for (let i = span.start; i < span.end; i++) this.claimed[i] = true;
+    this.freeCache = null;
+  }
+
+  release(span: Span): void {
+    for (let i = span.start; i < span.end; i++) this.claimed[i] = false;
+    this.freeCache = null;
   }
 
   isFree(span: Span): boolean {
@@ -160,18 +171,14 @@ function correctWord(word: string): string | undefined {
     // The shorter of the two words sets the tolerance; words of four letters or
     // fewer only forgive a swapped pair ("lgo", "stpo").
     const limit = Math.min(allowedEdits(word.length), allowedEdits(keyword.length));
-    const d =
-      limit === 0
-        ? isSingleTransposition(word, keyword)
-          ? 1
-          : Number.MAX_SAFE_INTEGER
-        : editDistance(word, keyword, limit);
+    const d = limit === 0 ? (isSingleTransposition(word, keyword) ? 1 : Number.MAX_SAFE_INTEGER) : editDistance(word, keyword, limit);
     if (d > Math.max(limit, 1)) continue;
     if (d < bestDistance) {
       best = keyword;
       bestDistance = d;
       tie = false;
-    } else if (d === bestDistance && keyword !== best) {
+    } else if (d === bestDistance && best !== undefined && keyword.slice(0, 4) !== best.slice(0, 4)) {
+      // "minuts" is as close to "minute" as to "minutes": the same word, not a tie.
       tie = true;
     }
   }

@@ -1,0 +1,2 @@
+export { parseMessage } from './intents.js';
+export type { Intent, NluProject, ParseContext, Period, ProjectRef } from './types.js';
