@@ -374,6 +374,17 @@ describe('who may manage clients', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents every /clients route with its DTOs', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths['/api/v1/clients'])).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(Object.keys(doc.paths['/api/v1/clients/{id}'])).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+    expect(doc.paths['/api/v1/clients/{id}/migrate'].post.responses['200']).toBeDefined();
+    expect(doc.components.schemas.ClientDto.properties).toHaveProperty('databaseServer');
+    expect(doc.components.schemas.CreateClientDto.required).toEqual(expect.arrayContaining(['name', 'admin']));
+  });
+});
+
 describe('platform admin bootstrap', () => {
   // Two instances of a fresh deployment start at the same moment: there must be one first admin, not two (or a crash).
   it('creates exactly one platform admin when two instances start at once', async () => {
