@@ -33,7 +33,11 @@ async function freePort(from: number): Promise<number> {
 
 beforeAll(async () => {
   // A second PostgreSQL server, as an operator adds one when the first fills up.
-  second = await startEmbeddedPostgres({ dataDir: path.join(projectRoot(), '.data', 'test-pg2'), port: await freePort(54341), database: 'postgres' });
+  second = await startEmbeddedPostgres({
+    dataDir: path.join(projectRoot(), '.data', 'test-pg2'),
+    port: await freePort(54341),
+    database: 'postgres',
+  });
   const { adminUrl } = readState();
   t = await createTestApp({ TENANT_DATABASE_SERVERS: `primary=${adminUrl},secondary=${second.adminUrl}` });
   // createTestApp made the template current on both servers; make sure of it anyway (cheap when current).
