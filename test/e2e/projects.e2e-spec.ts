@@ -207,7 +207,10 @@ describe('two clients', () => {
 describe('OpenAPI', () => {
   it('documents every time-tracking route with summaries, bodies and response schemas', async () => {
     const doc = (await t.http.get('/docs-json').expect(200)).body as {
-      paths: Record<string, Record<string, { summary?: string; tags?: string[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { summary?: string; tags?: string[]; requestBody?: unknown; responses: Record<string, unknown> }>
+      >;
       components: { schemas: Record<string, unknown> };
     };
     const routes: [string, string, string][] = [
@@ -244,7 +247,15 @@ describe('OpenAPI', () => {
       expect(op!.responses['401']).toBeDefined();
       if (['post', 'patch'].includes(method) && !path.endsWith('/stop')) expect(op!.requestBody).toBeDefined();
     }
-    for (const schema of ['TimeEntryDto', 'CreateTimeEntryDto', 'UpdateTimeEntryDto', 'ProjectDto', 'TaskDto', 'ReportSummaryDto', 'ProjectMemberDto']) {
+    for (const schema of [
+      'TimeEntryDto',
+      'CreateTimeEntryDto',
+      'UpdateTimeEntryDto',
+      'ProjectDto',
+      'TaskDto',
+      'ReportSummaryDto',
+      'ProjectMemberDto',
+    ]) {
       expect(doc.components.schemas[schema]).toBeDefined();
     }
   });

@@ -38,18 +38,37 @@ beforeAll(async () => {
   taskA1 = (await mgr.post('/tasks', { projectId: alpha.id, title: 'A1' }).expect(201)).body.id;
 
   const m = as(t, a.member);
-  await m.post('/time-entries', { projectId: alpha.id, taskId: taskA1, description: 'Fix "login", again', startTime: '2026-03-23T09:00:00Z', endTime: '2026-03-23T11:00:00Z' }).expect(201);
+  await m
+    .post('/time-entries', {
+      projectId: alpha.id,
+      taskId: taskA1,
+      description: 'Fix "login", again',
+      startTime: '2026-03-23T09:00:00Z',
+      endTime: '2026-03-23T11:00:00Z',
+    })
+    .expect(201);
   await m.post('/time-entries', { projectId: beta.id, description: '=SUM(A1:A9)', date: '2026-03-24', duration: 1800 }).expect(201);
   await m.post('/time-entries', { projectId: alpha.id, startTime: '2026-03-30T10:00:00Z', endTime: '2026-03-30T10:30:00Z' }).expect(201);
   await m.post('/time-entries', { projectId: alpha.id, date: '2026-04-05', duration: 600, billable: false }).expect(201);
   await m.post('/time-entries', { projectId: alpha.id, date: '2026-03-22', duration: 999 }).expect(201);
   await m.post('/time-entries', { projectId: alpha.id, date: '2026-04-06', duration: 777 }).expect(201);
 
-  const e5 = await as(t, berlin).post('/time-entries', { projectId: alpha.id, taskId: taskA1, startTime: '2026-03-29T01:30:00+01:00', endTime: '2026-03-29T03:30:00+02:00' }).expect(201);
+  const e5 = await as(t, berlin)
+    .post('/time-entries', {
+      projectId: alpha.id,
+      taskId: taskA1,
+      startTime: '2026-03-29T01:30:00+01:00',
+      endTime: '2026-03-29T03:30:00+02:00',
+    })
+    .expect(201);
   expect(e5.body).toMatchObject({ date: '2026-03-29', duration: 3600 });
-  const e6 = await as(t, berlin).post('/time-entries', { projectId: alpha.id, startTime: '2026-03-28T23:30:00+01:00', endTime: '2026-03-29T00:30:00+01:00' }).expect(201);
+  const e6 = await as(t, berlin)
+    .post('/time-entries', { projectId: alpha.id, startTime: '2026-03-28T23:30:00+01:00', endTime: '2026-03-29T00:30:00+01:00' })
+    .expect(201);
   expect(e6.body).toMatchObject({ date: '2026-03-28', duration: 3600 });
-  const e7 = await as(t, ny).post('/time-entries', { projectId: beta.id, startTime: '2026-03-30T23:30:00-04:00', endTime: '2026-03-31T00:30:00-04:00' }).expect(201);
+  const e7 = await as(t, ny)
+    .post('/time-entries', { projectId: beta.id, startTime: '2026-03-30T23:30:00-04:00', endTime: '2026-03-31T00:30:00-04:00' })
+    .expect(201);
   expect(e7.body).toMatchObject({ date: '2026-03-30', duration: 3600 });
 
   // A running timer inside the range: reports leave it out.
@@ -140,10 +159,16 @@ describe('report summary', () => {
   // A DST change in autumn: 02:30 CEST to 02:30 CET is one hour, and a Berlin 00:15 start on the 25th is the 25th though still the 24th in UTC.
   it('counts the autumn DST night in Berlin by local days', async () => {
     const api = as(t, berlin);
-    await api.post('/time-entries', { projectId: alpha.id, startTime: '2026-10-24T23:00:00+02:00', endTime: '2026-10-24T23:30:00+02:00' }).expect(201);
-    const late = await api.post('/time-entries', { projectId: alpha.id, startTime: '2026-10-24T22:15:00Z', endTime: '2026-10-24T22:45:00Z' }).expect(201);
+    await api
+      .post('/time-entries', { projectId: alpha.id, startTime: '2026-10-24T23:00:00+02:00', endTime: '2026-10-24T23:30:00+02:00' })
+      .expect(201);
+    const late = await api
+      .post('/time-entries', { projectId: alpha.id, startTime: '2026-10-24T22:15:00Z', endTime: '2026-10-24T22:45:00Z' })
+      .expect(201);
     expect(late.body.date).toBe('2026-10-25');
-    const dst = await api.post('/time-entries', { projectId: alpha.id, startTime: '2026-10-25T02:30:00+02:00', endTime: '2026-10-25T02:30:00+01:00' }).expect(201);
+    const dst = await api
+      .post('/time-entries', { projectId: alpha.id, startTime: '2026-10-25T02:30:00+02:00', endTime: '2026-10-25T02:30:00+01:00' })
+      .expect(201);
     expect(dst.body).toMatchObject({ date: '2026-10-25', duration: 3600 });
     const days = await summary(berlin, 'from=2026-10-24&to=2026-10-25&groupBy=day');
     expect(days.groups).toEqual([
@@ -177,7 +202,16 @@ describe('report summary', () => {
   });
 
   it('rejects bad parameters with 400 VALIDATION_FAILED', async () => {
-    for (const q of ['groupBy=month', 'from=2026-04-05&to=2026-03-23', 'from=march', 'to=2026-02-30', 'userId=me', 'projectId=1', 'billable=yes', 'extra=1']) {
+    for (const q of [
+      'groupBy=month',
+      'from=2026-04-05&to=2026-03-23',
+      'from=march',
+      'to=2026-02-30',
+      'userId=me',
+      'projectId=1',
+      'billable=yes',
+      'extra=1',
+    ]) {
       expectError(await as(t, a.manager).get(`/reports/summary?${q}`), 400, 'VALIDATION_FAILED');
     }
   });
@@ -200,7 +234,17 @@ describe('CSV export', () => {
     const rows = parseCsv(res.text);
     expect(rows[0]).toEqual(HEADER);
     expect(rows.slice(1)).toEqual([
-      ['2026-03-23', 'Mia Member', 'Alpha', 'A1', 'Fix "login", again', '2026-03-23T09:00:00.000Z', '2026-03-23T11:00:00.000Z', '7200', 'true'],
+      [
+        '2026-03-23',
+        'Mia Member',
+        'Alpha',
+        'A1',
+        'Fix "login", again',
+        '2026-03-23T09:00:00.000Z',
+        '2026-03-23T11:00:00.000Z',
+        '7200',
+        'true',
+      ],
       ['2026-03-24', 'Mia Member', 'Beta', '', "'=SUM(A1:A9)", '', '', '1800', 'false'],
       ['2026-03-28', 'Bea Berlin', 'Alpha', '', '', '2026-03-28T22:30:00.000Z', '2026-03-28T23:30:00.000Z', '3600', 'true'],
       ['2026-03-29', 'Bea Berlin', 'Alpha', 'A1', '', '2026-03-29T00:30:00.000Z', '2026-03-29T01:30:00.000Z', '3600', 'true'],
@@ -219,7 +263,11 @@ describe('CSV export', () => {
     expect(refused.headers['content-type']).toMatch(/json/);
     expectError(await as(t, a.member).get('/reports/time-entries.csv?from=2026-13-01'), 400, 'VALIDATION_FAILED');
     const filtered = await as(t, a.manager).get(`/reports/time-entries.csv?${RANGE}&projectId=${beta.id}&billable=false`).expect(200);
-    expect(parseCsv(filtered.text).slice(1).map((r) => r[2])).toEqual(['Beta', 'Beta']);
+    expect(
+      parseCsv(filtered.text)
+        .slice(1)
+        .map((r) => r[2]),
+    ).toEqual(['Beta', 'Beta']);
   });
 
   // Rows are read in keyset batches; ties on date and start (duration-only entries) must neither repeat nor drop rows.
@@ -231,9 +279,25 @@ describe('CSV export', () => {
       const day = `2026-01-${String(1 + (i % 5)).padStart(2, '0')}`;
       if (i % 3 === 0) {
         const start = new Date(Date.parse(`${day}T00:00:00Z`) + (i / 3) * 60_000);
-        data.push({ id: randomUUID(), userId: bulkUser.userId, projectId: alpha.id, date: new Date(`${day}T00:00:00Z`), startTime: start, endTime: new Date(start.getTime() + 30_000), duration: 30, billable: true });
+        data.push({
+          id: randomUUID(),
+          userId: bulkUser.userId,
+          projectId: alpha.id,
+          date: new Date(`${day}T00:00:00Z`),
+          startTime: start,
+          endTime: new Date(start.getTime() + 30_000),
+          duration: 30,
+          billable: true,
+        });
       } else {
-        data.push({ id: randomUUID(), userId: bulkUser.userId, projectId: beta.id, date: new Date(`${day}T00:00:00Z`), duration: 1 + (i % 100), billable: false });
+        data.push({
+          id: randomUUID(),
+          userId: bulkUser.userId,
+          projectId: beta.id,
+          date: new Date(`${day}T00:00:00Z`),
+          duration: 1 + (i % 100),
+          billable: false,
+        });
       }
     }
     await db.timeEntry.createMany({ data });

@@ -20,7 +20,12 @@ afterAll(() => t.close());
 
 describe('tasks', () => {
   it('creates a task with the contract fields and defaults', async () => {
-    const res = await as(t, a.manager).post('/tasks', { projectId: mine.id, title: 'Design', assigneeId: a.member.userId, dueDate: '2026-04-30' });
+    const res = await as(t, a.manager).post('/tasks', {
+      projectId: mine.id,
+      title: 'Design',
+      assigneeId: a.member.userId,
+      dueDate: '2026-04-30',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
@@ -50,7 +55,7 @@ describe('tasks', () => {
     for (const body of cases) expectError(await as(t, a.manager).post('/tasks', body), 400, 'VALIDATION_FAILED');
   });
 
-  it("refuses an assignee outside the client or unknown, and an unknown project, with 404", async () => {
+  it('refuses an assignee outside the client or unknown, and an unknown project, with 404', async () => {
     expectError(await as(t, a.manager).post('/tasks', { projectId: mine.id, title: 'x', assigneeId: b.member.userId }), 404, 'NOT_FOUND');
     expectError(await as(t, a.manager).post('/tasks', { projectId: mine.id, title: 'x', assigneeId: randomUUID() }), 404, 'NOT_FOUND');
     expectError(await as(t, a.manager).post('/tasks', { projectId: randomUUID(), title: 'x' }), 404, 'NOT_FOUND');
@@ -108,8 +113,12 @@ describe('tasks', () => {
   });
 
   it('changes a task with PATCH and clears nullable fields with null', async () => {
-    const task = await as(t, a.manager).post('/tasks', { projectId: mine.id, title: 'Patch', assigneeId: a.member.userId, dueDate: '2026-05-01' }).expect(201);
-    const res = await as(t, a.manager).patch(`/tasks/${task.body.id}`, { status: 'in_progress', assigneeId: null, dueDate: null, description: 'desc' }).expect(200);
+    const task = await as(t, a.manager)
+      .post('/tasks', { projectId: mine.id, title: 'Patch', assigneeId: a.member.userId, dueDate: '2026-05-01' })
+      .expect(201);
+    const res = await as(t, a.manager)
+      .patch(`/tasks/${task.body.id}`, { status: 'in_progress', assigneeId: null, dueDate: null, description: 'desc' })
+      .expect(200);
     expect(res.body).toMatchObject({ status: 'in_progress', assigneeId: null, dueDate: null, description: 'desc', title: 'Patch' });
     expectError(await as(t, a.manager).patch(`/tasks/${task.body.id}`, { title: null }), 400, 'VALIDATION_FAILED');
     expectError(await as(t, a.manager).patch(`/tasks/${task.body.id}`, { status: null }), 400, 'VALIDATION_FAILED');

@@ -46,7 +46,13 @@ async function ownCount(api: Api): Promise<number> {
 
 describe('creating time entries', () => {
   it('creates a timed entry from startTime and endTime with the contract fields', async () => {
-    const res = await member.post('/time-entries', { projectId: billableP.id, taskId: taskP, description: 'Coding', startTime: '2026-03-02T09:00:00Z', endTime: '2026-03-02T10:30:00Z' });
+    const res = await member.post('/time-entries', {
+      projectId: billableP.id,
+      taskId: taskP,
+      description: 'Coding',
+      startTime: '2026-03-02T09:00:00Z',
+      endTime: '2026-03-02T10:30:00Z',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
@@ -65,8 +71,15 @@ describe('creating time entries', () => {
   });
 
   it('creates a timed entry from startTime and duration, honouring the offset', async () => {
-    const res = await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-03-03T10:00:00+02:00', duration: 1800 }).expect(201);
-    expect(res.body).toMatchObject({ startTime: '2026-03-03T08:00:00.000Z', endTime: '2026-03-03T08:30:00.000Z', duration: 1800, date: '2026-03-03' });
+    const res = await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-03-03T10:00:00+02:00', duration: 1800 })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      startTime: '2026-03-03T08:00:00.000Z',
+      endTime: '2026-03-03T08:30:00.000Z',
+      duration: 1800,
+      date: '2026-03-03',
+    });
   });
 
   it('creates a duration-only entry from date and duration', async () => {
@@ -75,9 +88,13 @@ describe('creating time entries', () => {
   });
 
   it('defaults billable from the project and lets the caller override it', async () => {
-    const internal = await member.post('/time-entries', { projectId: internalP.id, taskId: taskInternal, date: '2026-03-05', duration: 60 }).expect(201);
+    const internal = await member
+      .post('/time-entries', { projectId: internalP.id, taskId: taskInternal, date: '2026-03-05', duration: 60 })
+      .expect(201);
     expect(internal.body.billable).toBe(false);
-    const overridden = await member.post('/time-entries', { projectId: internalP.id, date: '2026-03-05', duration: 60, billable: true }).expect(201);
+    const overridden = await member
+      .post('/time-entries', { projectId: internalP.id, date: '2026-03-05', duration: 60, billable: true })
+      .expect(201);
     expect(overridden.body.billable).toBe(true);
     const billable = await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-05', duration: 60 }).expect(201);
     expect(billable.body.billable).toBe(true);
@@ -85,21 +102,29 @@ describe('creating time entries', () => {
 
   // Durations are exact integer seconds: instants are truncated to whole seconds.
   it('truncates sub-second times so the duration is whole seconds', async () => {
-    const res = await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-03-06T09:00:00.700Z', endTime: '2026-03-06T09:10:00.200Z' }).expect(201);
+    const res = await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-03-06T09:00:00.700Z', endTime: '2026-03-06T09:10:00.200Z' })
+      .expect(201);
     expect(res.body).toMatchObject({ startTime: '2026-03-06T09:00:00.000Z', endTime: '2026-03-06T09:10:00.000Z', duration: 600 });
   });
 
   // `date` is the owner's local day of the start, not the UTC day.
   it("dates a timed entry by the owner's local day of its start", async () => {
-    const res = await as(t, ny).post('/time-entries', { projectId: billableP.id, startTime: '2026-03-07T03:30:00Z', endTime: '2026-03-07T05:00:00Z' }).expect(201);
+    const res = await as(t, ny)
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-03-07T03:30:00Z', endTime: '2026-03-07T05:00:00Z' })
+      .expect(201);
     expect(res.body.date).toBe('2026-03-06');
   });
 
   it('accepts the boundaries: 1 s, exactly 24 h, and an entry ending right now', async () => {
     await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-08', duration: 1 }).expect(201);
     await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-08', duration: 86400 }).expect(201);
-    await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-03-09T00:00:00Z', endTime: '2026-03-10T00:00:00Z' }).expect(201);
-    const now = await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-06-15T11:00:00Z', endTime: NOW.toISOString() }).expect(201);
+    await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-03-09T00:00:00Z', endTime: '2026-03-10T00:00:00Z' })
+      .expect(201);
+    const now = await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-06-15T11:00:00Z', endTime: NOW.toISOString() })
+      .expect(201);
     expect(now.body.duration).toBe(3600);
   });
 
@@ -140,20 +165,37 @@ describe('creating time entries', () => {
   });
 
   it('refuses unknown fields, a missing or malformed projectId, and a task of another project', async () => {
-    expectError(await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-11', duration: 60, hours: 1 }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-11', duration: 60, hours: 1 }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await member.post('/time-entries', { date: '2026-03-11', duration: 60 }), 400, 'VALIDATION_FAILED');
     expectError(await member.post('/time-entries', { projectId: 'abc', date: '2026-03-11', duration: 60 }), 400, 'VALIDATION_FAILED');
-    const wrongTask = await member.post('/time-entries', { projectId: billableP.id, taskId: taskInternal, date: '2026-03-11', duration: 60 });
+    const wrongTask = await member.post('/time-entries', {
+      projectId: billableP.id,
+      taskId: taskInternal,
+      date: '2026-03-11',
+      duration: 60,
+    });
     expectError(wrongTask, 400, 'VALIDATION_FAILED');
     expect(wrongTask.body.details[0].field).toBe('taskId');
-    expectError(await member.post('/time-entries', { projectId: billableP.id, taskId: randomUUID(), date: '2026-03-11', duration: 60 }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await member.post('/time-entries', { projectId: billableP.id, taskId: randomUUID(), date: '2026-03-11', duration: 60 }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   // "Today" is the owner's: at 02:00 UTC it is still yesterday in New York.
   it("judges a date against the owner's local today", async () => {
     t.get(Clock).set(new Date('2026-06-15T02:00:00Z'));
     try {
-      expectError(await as(t, ny).post('/time-entries', { projectId: billableP.id, date: '2026-06-15', duration: 60 }), 400, 'VALIDATION_FAILED');
+      expectError(
+        await as(t, ny).post('/time-entries', { projectId: billableP.id, date: '2026-06-15', duration: 60 }),
+        400,
+        'VALIDATION_FAILED',
+      );
       await as(t, ny).post('/time-entries', { projectId: billableP.id, date: '2026-06-14', duration: 60 }).expect(201);
       await member.post('/time-entries', { projectId: billableP.id, date: '2026-06-15', duration: 60 }).expect(201);
     } finally {
@@ -174,7 +216,12 @@ describe('project rules for time entries', () => {
 
   // A caller who can see the project but whose entry's owner is not a member: 403, not 404.
   it('refuses with 403 when the caller sees the project but is not a member and lacks write:all', async () => {
-    const pm = await createUserWithCapabilities(t, a.clientId, ['projects:manage', 'projects:read', 'time-entries:write:own', 'time-entries:read:own']);
+    const pm = await createUserWithCapabilities(t, a.clientId, [
+      'projects:manage',
+      'projects:read',
+      'time-entries:write:own',
+      'time-entries:read:own',
+    ]);
     expectError(await as(t, pm).post('/time-entries', { projectId: hiddenP.id, date: '2026-03-12', duration: 60 }), 403, 'FORBIDDEN');
   });
 
@@ -183,23 +230,39 @@ describe('project rules for time entries', () => {
     const own = await mgr.post('/time-entries', { projectId: hiddenP.id, date: '2026-03-12', duration: 60 }).expect(201);
     expect(own.body.userId).toBe(a.manager.userId);
     // Logged for the New York user: the date follows the owner's time zone.
-    const forOther = await mgr.post('/time-entries', { projectId: hiddenP.id, userId: ny.userId, startTime: '2026-03-13T02:00:00Z', duration: 600 }).expect(201);
+    const forOther = await mgr
+      .post('/time-entries', { projectId: hiddenP.id, userId: ny.userId, startTime: '2026-03-13T02:00:00Z', duration: 600 })
+      .expect(201);
     expect(forOther.body).toMatchObject({ userId: ny.userId, date: '2026-03-12' });
     const seen = await as(t, ny).get(`/time-entries/${forOther.body.id}`).expect(200);
     expect(seen.body.id).toBe(forOther.body.id);
   });
 
   it('refuses userId of someone else without write:all (403) and an unknown or foreign user (404)', async () => {
-    expectError(await member.post('/time-entries', { projectId: billableP.id, userId: a.member2.userId, date: '2026-03-12', duration: 60 }), 403, 'FORBIDDEN');
+    expectError(
+      await member.post('/time-entries', { projectId: billableP.id, userId: a.member2.userId, date: '2026-03-12', duration: 60 }),
+      403,
+      'FORBIDDEN',
+    );
     await member.post('/time-entries', { projectId: billableP.id, userId: a.member.userId, date: '2026-03-12', duration: 60 }).expect(201);
-    expectError(await as(t, a.manager).post('/time-entries', { projectId: billableP.id, userId: b.member.userId, date: '2026-03-12', duration: 60 }), 404, 'NOT_FOUND');
-    expectError(await as(t, a.manager).post('/time-entries', { projectId: billableP.id, userId: randomUUID(), date: '2026-03-12', duration: 60 }), 404, 'NOT_FOUND');
+    expectError(
+      await as(t, a.manager).post('/time-entries', { projectId: billableP.id, userId: b.member.userId, date: '2026-03-12', duration: 60 }),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(
+      await as(t, a.manager).post('/time-entries', { projectId: billableP.id, userId: randomUUID(), date: '2026-03-12', duration: 60 }),
+      404,
+      'NOT_FOUND',
+    );
   });
 });
 
 describe('overlap', () => {
   it('refuses an overlapping timed entry of the same user with 409 TIME_ENTRY_OVERLAP', async () => {
-    await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-04-01T09:00:00Z', endTime: '2026-04-01T10:00:00Z' }).expect(201);
+    await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-04-01T09:00:00Z', endTime: '2026-04-01T10:00:00Z' })
+      .expect(201);
     for (const [s, e] of [
       ['2026-04-01T09:30:00Z', '2026-04-01T10:30:00Z'],
       ['2026-04-01T08:30:00Z', '2026-04-01T09:00:01Z'],
@@ -212,10 +275,18 @@ describe('overlap', () => {
   });
 
   it('allows touching entries, other users at the same time, and duration-only entries on the same day', async () => {
-    await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T09:00:00Z', endTime: '2026-04-02T10:00:00Z' }).expect(201);
-    await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T10:00:00Z', endTime: '2026-04-02T11:00:00Z' }).expect(201);
-    await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T08:00:00Z', endTime: '2026-04-02T09:00:00Z' }).expect(201);
-    await as(t, a.member2).post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T09:00:00Z', endTime: '2026-04-02T10:00:00Z' }).expect(201);
+    await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T09:00:00Z', endTime: '2026-04-02T10:00:00Z' })
+      .expect(201);
+    await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T10:00:00Z', endTime: '2026-04-02T11:00:00Z' })
+      .expect(201);
+    await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T08:00:00Z', endTime: '2026-04-02T09:00:00Z' })
+      .expect(201);
+    await as(t, a.member2)
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-04-02T09:00:00Z', endTime: '2026-04-02T10:00:00Z' })
+      .expect(201);
     await member.post('/time-entries', { projectId: billableP.id, date: '2026-04-02', duration: 3600 }).expect(201);
   });
 
@@ -243,8 +314,18 @@ describe('reading, changing and deleting', () => {
   let otherId: string;
 
   beforeAll(async () => {
-    entryId = (await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-05-04T09:00:00Z', endTime: '2026-05-04T10:00:00Z', description: 'mine' }).expect(201)).body.id;
-    otherId = (await as(t, a.member2).post('/time-entries', { projectId: billableP.id, date: '2026-05-04', duration: 900 }).expect(201)).body.id;
+    entryId = (
+      await member
+        .post('/time-entries', {
+          projectId: billableP.id,
+          startTime: '2026-05-04T09:00:00Z',
+          endTime: '2026-05-04T10:00:00Z',
+          description: 'mine',
+        })
+        .expect(201)
+    ).body.id;
+    otherId = (await as(t, a.member2).post('/time-entries', { projectId: billableP.id, date: '2026-05-04', duration: 900 }).expect(201))
+      .body.id;
   });
 
   it("answers 404 for another member's entry on read, change and delete", async () => {
@@ -255,7 +336,7 @@ describe('reading, changing and deleting', () => {
     expect(still.body.description).toBeNull();
   });
 
-  it('lets a manager read and change everyone\'s entries', async () => {
+  it("lets a manager read and change everyone's entries", async () => {
     await as(t, a.manager).get(`/time-entries/${otherId}`).expect(200);
     const res = await as(t, a.manager).patch(`/time-entries/${otherId}`, { description: 'checked' }).expect(200);
     expect(res.body).toMatchObject({ description: 'checked', userId: a.member2.userId });
@@ -279,8 +360,14 @@ describe('reading, changing and deleting', () => {
   });
 
   it('revalidates on PATCH: times, future, overlap, project and task', async () => {
-    const id = (await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-05-05T09:00:00Z', endTime: '2026-05-05T10:00:00Z' }).expect(201)).body.id;
-    await member.post('/time-entries', { projectId: billableP.id, startTime: '2026-05-05T11:00:00Z', endTime: '2026-05-05T12:00:00Z' }).expect(201);
+    const id = (
+      await member
+        .post('/time-entries', { projectId: billableP.id, startTime: '2026-05-05T09:00:00Z', endTime: '2026-05-05T10:00:00Z' })
+        .expect(201)
+    ).body.id;
+    await member
+      .post('/time-entries', { projectId: billableP.id, startTime: '2026-05-05T11:00:00Z', endTime: '2026-05-05T12:00:00Z' })
+      .expect(201);
     expectError(await member.patch(`/time-entries/${id}`, { endTime: '2026-05-05T08:00:00Z' }), 400, 'VALIDATION_FAILED');
     expectError(await member.patch(`/time-entries/${id}`, { endTime: '2026-06-16T08:00:00Z' }), 400, 'VALIDATION_FAILED');
     expectError(await member.patch(`/time-entries/${id}`, { duration: 90000 }), 400, 'VALIDATION_FAILED');
@@ -292,11 +379,25 @@ describe('reading, changing and deleting', () => {
     expectError(await member.patch(`/time-entries/${id}`, { taskId: taskInternal }), 400, 'VALIDATION_FAILED');
     expectError(await member.patch(`/time-entries/${id}`, { userId: a.member2.userId }), 400, 'VALIDATION_FAILED');
     const unchanged = await member.get(`/time-entries/${id}`).expect(200);
-    expect(unchanged.body).toMatchObject({ startTime: '2026-05-05T09:00:00.000Z', endTime: '2026-05-05T10:00:00.000Z', projectId: billableP.id, duration: 3600 });
+    expect(unchanged.body).toMatchObject({
+      startTime: '2026-05-05T09:00:00.000Z',
+      endTime: '2026-05-05T10:00:00.000Z',
+      projectId: billableP.id,
+      duration: 3600,
+    });
   });
 
   it('merges PATCH time fields with the current shape', async () => {
-    const id = (await member.post('/time-entries', { projectId: billableP.id, taskId: taskP, startTime: '2026-05-07T09:00:00Z', endTime: '2026-05-07T10:00:00Z' }).expect(201)).body.id;
+    const id = (
+      await member
+        .post('/time-entries', {
+          projectId: billableP.id,
+          taskId: taskP,
+          startTime: '2026-05-07T09:00:00Z',
+          endTime: '2026-05-07T10:00:00Z',
+        })
+        .expect(201)
+    ).body.id;
     let res = await member.patch(`/time-entries/${id}`, { endTime: '2026-05-07T10:15:00Z' }).expect(200);
     expect(res.body).toMatchObject({ startTime: '2026-05-07T09:00:00.000Z', endTime: '2026-05-07T10:15:00.000Z', duration: 4500 });
     res = await member.patch(`/time-entries/${id}`, { duration: 600 }).expect(200);
@@ -310,7 +411,12 @@ describe('reading, changing and deleting', () => {
     expect(res.body).toMatchObject({ date: '2026-05-08', duration: 2400 });
     expectError(await member.patch(`/time-entries/${id}`, { startTime: '2026-05-08T09:00:00Z' }), 400, 'VALIDATION_FAILED');
     res = await member.patch(`/time-entries/${id}`, { startTime: '2026-05-08T09:00:00Z', duration: 60 }).expect(200);
-    expect(res.body).toMatchObject({ date: '2026-05-08', startTime: '2026-05-08T09:00:00.000Z', endTime: '2026-05-08T09:01:00.000Z', duration: 60 });
+    expect(res.body).toMatchObject({
+      date: '2026-05-08',
+      startTime: '2026-05-08T09:00:00.000Z',
+      endTime: '2026-05-08T09:01:00.000Z',
+      duration: 60,
+    });
     // Moving to another project: the old task does not belong there; billable follows the new project.
     expectError(await member.patch(`/time-entries/${id}`, { projectId: internalP.id }), 400, 'VALIDATION_FAILED');
     res = await member.patch(`/time-entries/${id}`, { projectId: internalP.id, taskId: null, description: null }).expect(200);
@@ -329,7 +435,11 @@ describe('reading, changing and deleting', () => {
 
   // A manager who can read but not write everyone's entries: others' entries are visible, so 403.
   it('refuses a change by someone who may read but not write the entry with 403', async () => {
-    const reader = await createUserWithCapabilities(t, a.clientId, ['time-entries:read:all', 'time-entries:read:own', 'time-entries:write:own']);
+    const reader = await createUserWithCapabilities(t, a.clientId, [
+      'time-entries:read:all',
+      'time-entries:read:own',
+      'time-entries:write:own',
+    ]);
     await as(t, reader).get(`/time-entries/${otherId}`).expect(200);
     expectError(await as(t, reader).patch(`/time-entries/${otherId}`, { description: 'x' }), 403, 'FORBIDDEN');
     expectError(await as(t, reader).delete(`/time-entries/${otherId}`), 403, 'FORBIDDEN');
@@ -348,7 +458,12 @@ describe('listing', () => {
     const make = async (key: string, body: Record<string, unknown>) => {
       ids[key] = (await api.post('/time-entries', body).expect(201)).body.id;
     };
-    await make('d1_morning', { projectId: billableP.id, taskId: taskP, startTime: '2026-02-10T08:00:00Z', endTime: '2026-02-10T09:00:00Z' });
+    await make('d1_morning', {
+      projectId: billableP.id,
+      taskId: taskP,
+      startTime: '2026-02-10T08:00:00Z',
+      endTime: '2026-02-10T09:00:00Z',
+    });
     await make('d1_noon', { projectId: internalP.id, startTime: '2026-02-10T12:00:00Z', endTime: '2026-02-10T13:00:00Z' });
     await make('d1_duration', { projectId: billableP.id, date: '2026-02-10', duration: 300 });
     await make('d2', { projectId: internalP.id, taskId: taskInternal, startTime: '2026-02-11T08:00:00Z', endTime: '2026-02-11T09:00:00Z' });
@@ -394,7 +509,11 @@ describe('two clients', () => {
       expectError(await as(t, user).patch(`/time-entries/${entry}`, { description: 'x' }), 404, 'NOT_FOUND');
       expectError(await as(t, user).delete(`/time-entries/${entry}`), 404, 'NOT_FOUND');
     }
-    expectError(await as(t, b.admin).post('/time-entries', { projectId: billableP.id, date: '2026-05-20', duration: 60 }), 404, 'NOT_FOUND');
+    expectError(
+      await as(t, b.admin).post('/time-entries', { projectId: billableP.id, date: '2026-05-20', duration: 60 }),
+      404,
+      'NOT_FOUND',
+    );
     const listed = await as(t, b.admin).get(`/time-entries?userId=${a.member.userId}`).expect(200);
     expect(listed.body.data).toEqual([]);
     await member.get(`/time-entries/${entry}`).expect(200);

@@ -47,7 +47,12 @@ describe('timers', () => {
 
     clock.set(new Date('2026-06-10T09:25:30.999Z'));
     const stopped = await api.post('/time-entries/stop').expect(200);
-    expect(stopped.body).toMatchObject({ id: started.body.id, startTime: '2026-06-10T09:00:00.000Z', endTime: '2026-06-10T09:25:30.000Z', duration: 1530 });
+    expect(stopped.body).toMatchObject({
+      id: started.body.id,
+      startTime: '2026-06-10T09:00:00.000Z',
+      endTime: '2026-06-10T09:25:30.000Z',
+      duration: 1530,
+    });
 
     const none = await api.get('/time-entries/running');
     expect(none.status).toBe(204);
@@ -84,7 +89,11 @@ describe('timers', () => {
     clock.set(new Date('2026-06-10T12:10:00Z'));
     const results = await Promise.all([as(t, u).post('/time-entries/stop'), as(t, u).post('/time-entries/stop')]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
-    expectError(results.find((r) => r.status === 404)!, 404, 'NO_RUNNING_TIMER');
+    expectError(
+      results.find((r) => r.status === 404)!,
+      404,
+      'NO_RUNNING_TIMER',
+    );
   });
 
   // An entry is 1 s to 24 h: a timer stopped within its first second still records 1 s.
@@ -114,8 +123,16 @@ describe('timers', () => {
     clock.set(new Date('2026-06-10T14:00:00Z'));
     await api.post('/time-entries/start', { projectId }).expect(201);
     clock.set(new Date('2026-06-10T15:00:00Z'));
-    expectError(await api.post('/time-entries', { projectId, startTime: '2026-06-10T13:30:00Z', endTime: '2026-06-10T14:30:00Z' }), 409, 'TIME_ENTRY_OVERLAP');
-    expectError(await api.post('/time-entries', { projectId, startTime: '2026-06-10T14:10:00Z', endTime: '2026-06-10T14:20:00Z' }), 409, 'TIME_ENTRY_OVERLAP');
+    expectError(
+      await api.post('/time-entries', { projectId, startTime: '2026-06-10T13:30:00Z', endTime: '2026-06-10T14:30:00Z' }),
+      409,
+      'TIME_ENTRY_OVERLAP',
+    );
+    expectError(
+      await api.post('/time-entries', { projectId, startTime: '2026-06-10T14:10:00Z', endTime: '2026-06-10T14:20:00Z' }),
+      409,
+      'TIME_ENTRY_OVERLAP',
+    );
     await api.post('/time-entries', { projectId, startTime: '2026-06-10T13:00:00Z', endTime: '2026-06-10T14:00:00Z' }).expect(201);
     await api.post('/time-entries', { projectId, date: '2026-06-10', duration: 600 }).expect(201);
   });

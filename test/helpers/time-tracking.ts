@@ -33,7 +33,10 @@ export async function setupTenant(t: TestApp, opts: { memberTimeZone?: string } 
   return { clientId, admin, manager, member, member2 };
 }
 
-export async function createProject(api: Api, body: Record<string, unknown> = {}): Promise<{ id: string; name: string; billable: boolean }> {
+export async function createProject(
+  api: Api,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; name: string; billable: boolean }> {
   const res = await api.post('/projects', { name: `Project ${Math.random().toString(36).slice(2, 10)}`, ...body });
   if (res.status !== 201) throw new Error(`createProject: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

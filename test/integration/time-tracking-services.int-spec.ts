@@ -69,11 +69,24 @@ describe('database-held time-entry invariants', () => {
   it('refuses overlapping timed entries of a user through the exclusion constraint', async () => {
     const row = base();
     await db.timeEntry.create({
-      data: { ...row, date: new Date('2026-02-03'), startTime: new Date('2026-02-03T09:00:00Z'), endTime: new Date('2026-02-03T10:00:00Z'), duration: 3600 },
+      data: {
+        ...row,
+        date: new Date('2026-02-03'),
+        startTime: new Date('2026-02-03T09:00:00Z'),
+        endTime: new Date('2026-02-03T10:00:00Z'),
+        duration: 3600,
+      },
     });
     const err = await db.timeEntry
       .create({
-        data: { ...base(), userId: row.userId, date: new Date('2026-02-03'), startTime: new Date('2026-02-03T09:30:00Z'), endTime: new Date('2026-02-03T10:30:00Z'), duration: 3600 },
+        data: {
+          ...base(),
+          userId: row.userId,
+          date: new Date('2026-02-03'),
+          startTime: new Date('2026-02-03T09:30:00Z'),
+          endTime: new Date('2026-02-03T10:30:00Z'),
+          duration: 3600,
+        },
       })
       .catch((e: unknown) => e);
     expect(violatedConstraint(err)).toEqual({ sqlState: '23P01', constraint: 'time_entries_no_overlap' });
@@ -95,7 +108,9 @@ describe('database-held time-entry invariants', () => {
 describe('services as the chat assistant calls them', () => {
   it('creates entries with the same rules and maps them with toTimeEntryDto', async () => {
     const entries = t.get(TimeEntriesService);
-    const entry = await inTenant(() => entries.create(member, { projectId, startTime: '2026-03-29T01:30:00+01:00', duration: 3600, description: 'from chat' }));
+    const entry = await inTenant(() =>
+      entries.create(member, { projectId, startTime: '2026-03-29T01:30:00+01:00', duration: 3600, description: 'from chat' }),
+    );
     expect(toTimeEntryDto(entry)).toEqual({
       id: entry.id,
       userId: member.userId,
@@ -110,9 +125,15 @@ describe('services as the chat assistant calls them', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    await expect(inTenant(() => entries.create(member, { projectId, startTime: '2026-03-29T01:00:00Z', duration: 600 }))).rejects.toBeInstanceOf(TimeEntryOverlapError);
-    await expect(inTenant(() => entries.create(member, { projectId: hiddenId, date: '2026-03-29', duration: 60 }))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(inTenant(() => entries.create(member, { projectId, userId: manager.userId, date: '2026-03-29', duration: 60 }))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      inTenant(() => entries.create(member, { projectId, startTime: '2026-03-29T01:00:00Z', duration: 600 })),
+    ).rejects.toBeInstanceOf(TimeEntryOverlapError);
+    await expect(inTenant(() => entries.create(member, { projectId: hiddenId, date: '2026-03-29', duration: 60 }))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      inTenant(() => entries.create(member, { projectId, userId: manager.userId, date: '2026-03-29', duration: 60 })),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('starts, reports and stops timers with the domain errors', async () => {
@@ -139,15 +160,21 @@ describe('services as the chat assistant calls them', () => {
     await inTenant(() => projects.putMember(manager, archived.id, member.userId));
     await inTenant(() => projects.archive(manager, archived.id));
     expect((await inTenant(() => projects.listVisible(member))).map((p) => p.id)).toEqual([projectId]);
-    expect((await inTenant(() => projects.listVisible(member, { includeArchived: true }))).map((p) => p.id).sort()).toEqual([projectId, archived.id].sort());
-    await expect(inTenant(() => t.get(TimeEntriesService).start(member, { projectId: archived.id }))).rejects.toBeInstanceOf(ProjectArchivedError);
+    expect((await inTenant(() => projects.listVisible(member, { includeArchived: true }))).map((p) => p.id).sort()).toEqual(
+      [projectId, archived.id].sort(),
+    );
+    await expect(inTenant(() => t.get(TimeEntriesService).start(member, { projectId: archived.id }))).rejects.toBeInstanceOf(
+      ProjectArchivedError,
+    );
   });
 
   it("summarises the actor's own time and refuses someone else's without reports:read:all", async () => {
     const reports = t.get(ReportsService);
     const r = await inTenant(() => reports.summary(member, { from: '2026-03-29', to: '2026-03-29', groupBy: 'day' }));
     expect(r).toMatchObject({ totalSeconds: 3600, groups: [{ key: '2026-03-29', totalSeconds: 3600 }] });
-    await expect(inTenant(() => reports.summary(member, { from: '2026-03-29', to: '2026-03-29', userId: manager.userId }))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      inTenant(() => reports.summary(member, { from: '2026-03-29', to: '2026-03-29', userId: manager.userId })),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     const byManager = await inTenant(() => reports.summary(manager, { from: '2026-03-01', to: '2026-06-30', groupBy: 'user' }));
     expect(byManager.groups.map((g) => g.key)).toEqual([member.userId]);
   });

@@ -2,7 +2,13 @@
 export { actorFrom, type Actor } from './actor.js';
 export { ProjectsService } from './projects.service.js';
 export { TasksService } from './tasks.service.js';
-export { TimeEntriesService, type CreateTimeEntryInput, type StartTimerInput, type UpdateTimeEntryInput, type ListTimeEntriesInput } from './time-entries.service.js';
+export {
+  TimeEntriesService,
+  type CreateTimeEntryInput,
+  type StartTimerInput,
+  type UpdateTimeEntryInput,
+  type ListTimeEntriesInput,
+} from './time-entries.service.js';
 export { ReportsService, type ReportQuery, type ReportSummary, type ReportGroup } from './reports.service.js';
 export type { ProjectRecord } from './projects.repository.js';
 export type { TimeEntryRecord } from './time-entries.repository.js';

@@ -74,7 +74,11 @@ export class ProjectsController {
   @ApiOkResponse({ type: ProjectDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'A project with this name exists (CONFLICT)', type: ErrorResponseDto })
-  async update(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Project')) id: string, @Body() body: UpdateProjectDto): Promise<ProjectDto> {
+  async update(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Project')) id: string,
+    @Body() body: UpdateProjectDto,
+  ): Promise<ProjectDto> {
     return toProjectDto(await this.projects.update(actorFrom(auth), id, body));
   }
 
@@ -111,7 +115,8 @@ export class ProjectsController {
   @RequireCapabilities('projects:manage')
   @ApiOperation({
     summary: 'Add a member or change their role',
-    description: 'Upsert; 200 with the membership. The user must be an active user of the same client (else 404). Omitting `role` keeps an existing role (new members: "member").',
+    description:
+      'Upsert; 200 with the membership. The user must be an active user of the same client (else 404). Omitting `role` keeps an existing role (new members: "member").',
   })
   @ApiOkResponse({ type: ProjectMemberDto })
   @ApiNotFoundResponse({ description: 'No such project or user (NOT_FOUND)', type: ErrorResponseDto })

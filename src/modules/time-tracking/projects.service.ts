@@ -50,7 +50,12 @@ export class ProjectsService {
       after: decodeCursor(input.cursor, isNameIdCursor),
       limit: limit + 1,
     });
-    return toPage(rows, limit, (p) => p, (p) => ({ n: p.name, id: p.id }));
+    return toPage(
+      rows,
+      limit,
+      (p) => p,
+      (p) => ({ n: p.name, id: p.id }),
+    );
   }
 
   /** Every project the actor may see (active ones unless asked), unpaginated: for the chat's name matching. */
@@ -96,7 +101,12 @@ export class ProjectsService {
     await this.get(actor, projectId);
     const limit = input.limit ?? 50;
     const rows = await this.projects.listMembers(projectId, decodeCursor(input.cursor, isCreatedAtIdCursor), limit + 1);
-    return toPage(rows, limit, (m) => m, (m) => ({ t: m.createdAt.toISOString(), id: m.userId }));
+    return toPage(
+      rows,
+      limit,
+      (m) => m,
+      (m) => ({ t: m.createdAt.toISOString(), id: m.userId }),
+    );
   }
 
   /** The user must be an active user of the actor's own client (checked in the main database), else 404. */

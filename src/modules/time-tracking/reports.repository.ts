@@ -98,7 +98,10 @@ export class ReportsRepository {
   /** Per-group sums and the grand total in one statement (GROUPING SETS); groups by total desc, day/week by date. */
   async summary(groupBy: ReportGroupBy, filter: ReportFilter): Promise<ReportSummaryRows> {
     const g = GROUPINGS[groupBy];
-    const order = groupBy === 'day' || groupBy === 'week' ? Prisma.sql`key ASC` : Prisma.sql`total_seconds DESC, label ASC NULLS LAST, key ASC NULLS LAST`;
+    const order =
+      groupBy === 'day' || groupBy === 'week'
+        ? Prisma.sql`key ASC`
+        : Prisma.sql`total_seconds DESC, label ASC NULLS LAST, key ASC NULLS LAST`;
     const rows = await this.tenant.client.$queryRaw<RawGroup[]>(Prisma.sql`
       WITH e AS (
         SELECT ${g.key} AS key, ${g.label} AS label, te.duration, te.billable
@@ -119,7 +122,12 @@ export class ReportsRepository {
       billableSeconds: Number(total?.billable_seconds ?? 0),
       groups: rows
         .filter((r) => Number(r.is_total) === 0)
-        .map((r) => ({ key: r.key, label: r.label, totalSeconds: Number(r.total_seconds ?? 0), billableSeconds: Number(r.billable_seconds ?? 0) })),
+        .map((r) => ({
+          key: r.key,
+          label: r.label,
+          totalSeconds: Number(r.total_seconds ?? 0),
+          billableSeconds: Number(r.billable_seconds ?? 0),
+        })),
     };
   }
 

@@ -39,12 +39,14 @@ function setup(opts: { rows?: () => AsyncGenerator<ExportRow>; summary?: ReportS
     },
     exportRows: (filter: ReportFilter) => {
       calls.filter = filter;
-      return (opts.rows ?? (async function* () {}))();
+      return (opts.rows ?? async function* () {})();
     },
   } as unknown as ReportsRepository;
   const users = {
     findManyInClient: async (_c: string, ids: readonly string[]) =>
-      new Map<string, ClientUserRecord>(ids.map((id) => [id, { id, name: 'Mia', email: 'mia@example.test', timeZone: 'UTC', isActive: true }])),
+      new Map<string, ClientUserRecord>(
+        ids.map((id) => [id, { id, name: 'Mia', email: 'mia@example.test', timeZone: 'UTC', isActive: true }]),
+      ),
   } as unknown as ClientUsersRepository;
   const clock = new Clock();
   clock.set(opts.now ?? new Date('2026-03-25T12:00:00Z'));
@@ -62,7 +64,9 @@ describe('ReportsService', () => {
     const { service, calls } = setup();
     await service.summary(actor('member'), { from: '2026-03-01', to: '2026-03-31' });
     expect(calls.filter?.userId).toBe(actor('member').userId);
-    await expect(service.summary(actor('member'), { userId: '00000000-0000-4000-8000-000000000002' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(service.summary(actor('member'), { userId: '00000000-0000-4000-8000-000000000002' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await service.summary(actor('manager'), {});
     expect(calls.filter?.userId).toBeUndefined();
   });

@@ -64,9 +64,11 @@ export class ReportsService {
   async summary(actor: Actor, query: ReportQuery): Promise<ReportSummary> {
     const filter = this.filterFor(actor, query);
     const groupBy = query.groupBy ?? 'project';
-    if (!REPORT_GROUP_BY.includes(groupBy)) throw ValidationFailedError.field('groupBy', `groupBy must be one of ${REPORT_GROUP_BY.join(', ')}`);
+    if (!REPORT_GROUP_BY.includes(groupBy))
+      throw ValidationFailedError.field('groupBy', `groupBy must be one of ${REPORT_GROUP_BY.join(', ')}`);
     const rows = await this.reports.summary(groupBy, filter);
-    const users = groupBy === 'user' ? await this.users.findManyInClient(actor.clientId, rows.groups.map((g) => g.key ?? '').filter(Boolean)) : null;
+    const users =
+      groupBy === 'user' ? await this.users.findManyInClient(actor.clientId, rows.groups.map((g) => g.key ?? '').filter(Boolean)) : null;
     const groups = rows.groups.map((g): ReportGroup => {
       let label: string;
       switch (groupBy) {

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
@@ -52,7 +60,11 @@ export class TasksController {
   @ApiOperation({ summary: 'Change a task', description: '`null` clears description, assigneeId and dueDate.' })
   @ApiOkResponse({ type: TaskDto })
   @ApiNotFoundResponse(NOT_FOUND)
-  async update(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string, @Body() body: UpdateTaskDto): Promise<TaskDto> {
+  async update(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Task')) id: string,
+    @Body() body: UpdateTaskDto,
+  ): Promise<TaskDto> {
     return toTaskDto(await this.tasks.update(actorFrom(auth), id, body));
   }
 

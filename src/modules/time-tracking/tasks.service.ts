@@ -46,7 +46,12 @@ export class TasksService {
       after: decodeCursor(input.cursor, isCreatedAtIdCursor),
       limit: limit + 1,
     });
-    return toPage(rows, limit, (t) => t, (t) => ({ t: t.createdAt.toISOString(), id: t.id }));
+    return toPage(
+      rows,
+      limit,
+      (t) => t,
+      (t) => ({ t: t.createdAt.toISOString(), id: t.id }),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<TaskRecord> {

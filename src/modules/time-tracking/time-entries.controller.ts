@@ -28,10 +28,14 @@ import { UuidParamPipe } from './uuid-param.pipe.js';
 
 const NOT_FOUND = { description: 'No such entry, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };
 const INVALID = {
-  description: 'VALIDATION_FAILED with details: wrong combination of time fields, endTime not after startTime, duration outside 1 s–24 h, time in the future, a task of another project',
+  description:
+    'VALIDATION_FAILED with details: wrong combination of time fields, endTime not after startTime, duration outside 1 s–24 h, time in the future, a task of another project',
   type: ErrorResponseDto,
 };
-const CONFLICTS = { description: 'PROJECT_ARCHIVED, or TIME_ENTRY_OVERLAP with another timed entry (or the running timer) of the same user', type: ErrorResponseDto };
+const CONFLICTS = {
+  description: 'PROJECT_ARCHIVED, or TIME_ENTRY_OVERLAP with another timed entry (or the running timer) of the same user',
+  type: ErrorResponseDto,
+};
 const PROJECT_RULES =
   'The project must exist and be visible to the caller (else 404), not be archived (409 PROJECT_ARCHIVED), and the owner must be a member of it ' +
   'unless the caller holds time-entries:write:all (else 403 FORBIDDEN).';
@@ -61,13 +65,16 @@ export class TimeEntriesController {
   @ApiOperation({
     summary: 'Log time',
     description:
-      'Exactly one of {startTime, endTime}, {startTime, duration} or {date, duration}. Times are truncated to whole seconds; a timed entry\'s `date` is the ' +
+      "Exactly one of {startTime, endTime}, {startTime, duration} or {date, duration}. Times are truncated to whole seconds; a timed entry's `date` is the " +
       "owner's local day of startTime (their time zone). `billable` defaults from the project. Needs time-entries:write:own, or write:all with `userId`. " +
       PROJECT_RULES,
   })
   @ApiCreatedResponse({ type: TimeEntryDto })
   @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse({ description: 'No such project (or user for `userId`), or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiNotFoundResponse({
+    description: 'No such project (or user for `userId`), or one the caller may not see (NOT_FOUND)',
+    type: ErrorResponseDto,
+  })
   @ApiConflictResponse(CONFLICTS)
   async create(@Auth() auth: AuthContext, @Body() body: CreateTimeEntryDto): Promise<TimeEntryDto> {
     return toTimeEntryDto(await this.entries.create(actorFrom(auth), body));
@@ -131,7 +138,7 @@ export class TimeEntriesController {
     description:
       'Every rule of creation is checked again on the result (including project membership and archival). Time fields merge with the current shape: ' +
       'a complete shape replaces it; a single startTime / endTime / duration changes that part of a timed entry (keeping its start); date or duration ' +
-      'alone changes a duration-only entry. Changing projectId without `billable` takes the new project\'s default. ' +
+      "alone changes a duration-only entry. Changing projectId without `billable` takes the new project's default. " +
       "Others' entries answer 404 without read:all, 403 without write:all.",
   })
   @ApiOkResponse({ type: TimeEntryDto })
@@ -149,7 +156,10 @@ export class TimeEntriesController {
   @Delete(':id')
   @HttpCode(204)
   @RequireCapabilities()
-  @ApiOperation({ summary: 'Delete a time entry', description: 'Also deletes a running timer. Others\' entries: 404 without read:all, 403 without write:all.' })
+  @ApiOperation({
+    summary: 'Delete a time entry',
+    description: "Also deletes a running timer. Others' entries: 404 without read:all, 403 without write:all.",
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse(NOT_FOUND)
   async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Time entry')) id: string): Promise<void> {

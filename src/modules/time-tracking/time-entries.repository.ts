@@ -204,7 +204,10 @@ export class TimeEntriesRepository {
   /** Ends the running timer `id` unless someone else stopped it first (then null). */
   async stopRunning(id: string, endTime: Date, duration: number): Promise<TimeEntryRecord | null> {
     try {
-      const { count } = await this.db.timeEntry.updateMany({ where: { id, startTime: { not: null }, endTime: null }, data: { endTime, duration } });
+      const { count } = await this.db.timeEntry.updateMany({
+        where: { id, startTime: { not: null }, endTime: null },
+        data: { endTime, duration },
+      });
       return count === 0 ? null : this.findById(id);
     } catch (err) {
       mapConstraint(err);

@@ -108,7 +108,12 @@ export class TimeEntriesService {
       decodeCursor(input.cursor, isTimeEntryCursor),
       limit + 1,
     );
-    return toPage(rows, limit, (e) => e, (e) => ({ ...cursorOf(e) }));
+    return toPage(
+      rows,
+      limit,
+      (e) => e,
+      (e) => ({ ...cursorOf(e) }),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<TimeEntryRecord> {
@@ -182,7 +187,8 @@ export class TimeEntriesService {
     } catch (err) {
       // A running timer is also an infinite range, so a concurrent second start
       // may trip the exclusion constraint instead of the unique index.
-      if (err instanceof TimeEntryOverlapError && (await this.entries.findRunningByUser(actor.userId))) throw new TimerAlreadyRunningError();
+      if (err instanceof TimeEntryOverlapError && (await this.entries.findRunningByUser(actor.userId)))
+        throw new TimerAlreadyRunningError();
       if (err instanceof TimeEntryOverlapError) throw await this.describeOverlap(err, row, null);
       throw err;
     }
@@ -251,7 +257,9 @@ export class TimeEntriesService {
     const writesAll = policy.writesAllEntries(actor);
     const ownerIsMember = await this.projects.isMember(project.id, ownerId);
     const actorSees =
-      writesAll || policy.seesAllProjects(actor) || (ownerId === actor.userId ? ownerIsMember : await this.projects.isMember(project.id, actor.userId));
+      writesAll ||
+      policy.seesAllProjects(actor) ||
+      (ownerId === actor.userId ? ownerIsMember : await this.projects.isMember(project.id, actor.userId));
     if (!actorSees) throw new NotFoundError('Project');
     if (project.archived) throw new ProjectArchivedError();
     if (!ownerIsMember && !writesAll) throw new ForbiddenError('Time can only be logged to projects the user is a member of');
@@ -261,7 +269,7 @@ export class TimeEntriesService {
   private async checkTask(taskId: string | null, projectId: string): Promise<string | null> {
     if (!taskId) return null;
     const task = await this.tasks.findById(taskId);
-    if (!task || task.projectId !== projectId) throw ValidationFailedError.field('taskId', 'taskId must be a task of the entry\'s project');
+    if (!task || task.projectId !== projectId) throw ValidationFailedError.field('taskId', "taskId must be a task of the entry's project");
     return task.id;
   }
 
@@ -275,14 +283,21 @@ export class TimeEntriesService {
     const details: ErrorDetail[] = [];
     if (has.endTime && has.duration) details.push({ field: 'duration', message: 'give either endTime or duration, not both' });
     if (has.date && (has.startTime || has.endTime)) {
-      details.push({ field: 'date', message: "date goes only with duration (a duration-only entry); a timed entry's date is the local day of its startTime" });
+      details.push({
+        field: 'date',
+        message: "date goes only with duration (a duration-only entry); a timed entry's date is the local day of its startTime",
+      });
     }
     if (has.endTime && !has.startTime) details.push({ field: 'startTime', message: 'startTime is required with endTime' });
     if (details.length === 0) {
       if (has.startTime && has.endTime) return this.timed(input.startTime!, { endTime: input.endTime! }, timeZone);
       if (has.startTime && has.duration) return this.timed(input.startTime!, { duration: input.duration! }, timeZone);
       if (has.date && has.duration) return this.durationOnly(input.date!, input.duration!, timeZone);
-      if (has.startTime) details.push({ field: 'endTime', message: `endTime or duration is required with startTime (${SHAPE_HELP}; POST /time-entries/start runs a timer)` });
+      if (has.startTime)
+        details.push({
+          field: 'endTime',
+          message: `endTime or duration is required with startTime (${SHAPE_HELP}; POST /time-entries/start runs a timer)`,
+        });
       else if (has.duration) details.push({ field: 'date', message: `date or startTime is required with duration (${SHAPE_HELP})` });
       else if (has.date) details.push({ field: 'duration', message: 'duration is required with date' });
       else details.push({ field: 'startTime', message: `the entry has no time: ${SHAPE_HELP}` });
@@ -314,7 +329,10 @@ export class TimeEntriesService {
       return this.resolveNew(input, timeZone);
     }
     if (set.has('date')) {
-      throw ValidationFailedError.field('date', "a timed entry's date is the local day of its startTime; give {date, duration} to make it duration-only");
+      throw ValidationFailedError.field(
+        'date',
+        "a timed entry's date is the local day of its startTime; give {date, duration} to make it duration-only",
+      );
     }
     const start = current.startTime!;
     if (set.has('startTime')) {
@@ -360,7 +378,8 @@ export class TimeEntriesService {
 
   private runningFrom(startValue: string | Date, timeZone: string): ResolvedTimes {
     const startTime = this.parseInstant(startValue, 'startTime');
-    if (startTime.getTime() > this.clock.now().getTime()) throw ValidationFailedError.field('startTime', 'startTime must not be in the future');
+    if (startTime.getTime() > this.clock.now().getTime())
+      throw ValidationFailedError.field('startTime', 'startTime must not be in the future');
     return { date: localDay(startTime, timeZone), startTime, endTime: null, duration: null };
   }
 

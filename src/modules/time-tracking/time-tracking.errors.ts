@@ -28,6 +28,8 @@ export class ProjectArchivedError extends ConflictError {
 
 export class ProjectNameTakenError extends ConflictError {
   constructor(name: string) {
-    super(`A project named "${name}" already exists`, 'CONFLICT', [{ field: 'name', message: 'a project with this name already exists (names are case-insensitive)' }]);
+    super(`A project named "${name}" already exists`, 'CONFLICT', [
+      { field: 'name', message: 'a project with this name already exists (names are case-insensitive)' },
+    ]);
   }
 }

@@ -60,7 +60,9 @@ export const policy = {
   },
   assertCanWriteEntriesOf(actor: Actor, userId: string): void {
     if (!policy.canWriteEntriesOf(actor, userId)) {
-      throw new ForbiddenError(userId === actor.userId ? 'Missing capability: time-entries:write:own' : 'Missing capability: time-entries:write:all');
+      throw new ForbiddenError(
+        userId === actor.userId ? 'Missing capability: time-entries:write:own' : 'Missing capability: time-entries:write:all',
+      );
     }
   },
 

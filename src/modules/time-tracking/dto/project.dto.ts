@@ -78,7 +78,10 @@ export class ListProjectsQueryDto extends PaginationQueryDto {
 }
 
 export class UpsertProjectMemberDto {
-  @ApiPropertyOptional({ enum: ['member', 'lead'], description: 'Default "member" for a new member; omitted keeps an existing member\'s role' })
+  @ApiPropertyOptional({
+    enum: ['member', 'lead'],
+    description: 'Default "member" for a new member; omitted keeps an existing member\'s role',
+  })
   @IsOptional()
   @IsIn(['member', 'lead'])
   role?: 'member' | 'lead';

@@ -3,7 +3,8 @@ import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { REPORT_GROUP_BY, type ReportGroupBy } from '../reports.repository.js';
 import { OptionalDay, QueryBoolean } from './validators.js';
 
-const RANGE = "Inclusive, on entries' `date` (the owner's local day). Default: the caller's current ISO week (Monday to Sunday, their time zone).";
+const RANGE =
+  "Inclusive, on entries' `date` (the owner's local day). Default: the caller's current ISO week (Monday to Sunday, their time zone).";
 
 export class ReportExportQueryDto {
   @ApiPropertyOptional({ format: 'date', description: RANGE })

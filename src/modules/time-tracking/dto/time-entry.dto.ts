@@ -6,7 +6,7 @@ import { OptionalDay, OptionalInstant, OptionalNotNull, QueryBoolean } from './v
 
 const SHAPES =
   'Give exactly one of {startTime, endTime}, {startTime, duration} or {date, duration}. Times are ISO-8601 with an offset and are truncated to whole seconds; ' +
-  '`date` is then the owner\'s local day of startTime (their time zone).';
+  "`date` is then the owner's local day of startTime (their time zone).";
 
 export class CreateTimeEntryDto {
   @ApiProperty({ format: 'uuid' })
@@ -33,7 +33,11 @@ export class CreateTimeEntryDto {
   @OptionalInstant()
   startTime?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-03-23T10:30:00+01:00', description: 'After startTime, at most 24 h later, not in the future' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-03-23T10:30:00+01:00',
+    description: 'After startTime, at most 24 h later, not in the future',
+  })
   @OptionalInstant()
   endTime?: string;
 
@@ -44,13 +48,17 @@ export class CreateTimeEntryDto {
   @Max(86400)
   duration?: number;
 
-  @ApiPropertyOptional({ format: 'date', example: '2026-03-23', description: "For duration-only entries: the owner's local day (not after their today)" })
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2026-03-23',
+    description: "For duration-only entries: the owner's local day (not after their today)",
+  })
   @OptionalDay()
   date?: string;
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: "Log for another user of the client (needs time-entries:write:all; the user must be active). Default: the caller",
+    description: 'Log for another user of the client (needs time-entries:write:all; the user must be active). Default: the caller',
   })
   @OptionalNotNull()
   @IsUUID('all')
@@ -159,8 +167,14 @@ export class TimeEntryDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) taskId: string | null;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ format: 'date', example: '2026-03-23', description: "The owner's local day the time counts for" }) date: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null for duration-only entries' }) startTime: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null while the timer runs and for duration-only entries' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null for duration-only entries' }) startTime:
+    string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'null while the timer runs and for duration-only entries',
+  })
   endTime: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Seconds; null while the timer runs' }) duration: number | null;
   @ApiProperty() billable: boolean;

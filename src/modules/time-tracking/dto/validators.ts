@@ -18,7 +18,9 @@ export function OptionalInstant() {
     ValidateIf((_o, v) => v !== undefined),
     IsString(),
     IsISO8601({ strict: true }, { message: ({ property }) => `${property} must be an ISO-8601 date-time` }),
-    Matches(ISO_INSTANT_WITH_OFFSET, { message: ({ property }) => `${property} must carry an offset, e.g. 2026-03-23T09:00:00Z or 2026-03-23T09:00:00+01:00` }),
+    Matches(ISO_INSTANT_WITH_OFFSET, {
+      message: ({ property }) => `${property} must carry an offset, e.g. 2026-03-23T09:00:00Z or 2026-03-23T09:00:00+01:00`,
+    }),
   );
 }
 
