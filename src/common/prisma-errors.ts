@@ -45,8 +45,35 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return codesOf(err).some((c) => CONNECTION_CODES.has(c));
 }
 
-/** Postgres SQLSTATE of a constraint violation, and the constraint's name, when known. */
+/**
+ * Postgres SQLSTATE of a constraint violation, and the constraint's name, when known.
+ * Prisma's P2002 through the pg driver adapter names only the columns; the
+ * constraint's name is in the adapter's original message, so that wins.
+ */
 export function constraintViolation(err: unknown): { sqlState: string; constraint?: string } | null {
+  const v = findViolation(err);
+  if (!v) return null;
+  const name = findOriginalConstraint(err, 0, new Set());
+  return name ? { sqlState: v.sqlState, constraint: name } : v;
+}
+
+function findOriginalConstraint(e: unknown, depth: number, seen: Set<unknown>): string | undefined {
+  if (!e || typeof e !== 'object' || depth > 6 || seen.has(e)) return undefined;
+  seen.add(e);
+  const o = e as Record<string, unknown>;
+  if (typeof o.constraint === 'string') return o.constraint;
+  for (const key of ['originalMessage', 'message']) {
+    const m = typeof o[key] === 'string' ? /constraint "([^"]+)"/.exec(o[key] as string) : null;
+    if (m) return m[1];
+  }
+  for (const key of ['meta', 'driverAdapterError', 'cause']) {
+    const found = findOriginalConstraint(o[key], depth + 1, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function findViolation(err: unknown): { sqlState: string; constraint?: string } | null {
   const seen = new Set<unknown>();
   const walk = (e: unknown, depth: number): { sqlState: string; constraint?: string } | null => {
     if (!e || typeof e !== 'object' || depth > 6 || seen.has(e)) return null;
