@@ -5,9 +5,13 @@ import { createProjects, memberOf } from '../helpers/chat-fixtures.js';
 import { Clock } from '../../src/common/clock.js';
 
 /** A local fake of an OpenAI-compatible chat-completions endpoint, scripted per test. */
-type Behaviour = { kind: 'tool'; name: string; args: unknown } | { kind: 'text'; text: string } | { kind: 'status'; status: number } | { kind: 'hang' };
+type Behaviour =
+  { kind: 'tool'; name: string; args: unknown } | { kind: 'text'; text: string } | { kind: 'status'; status: number } | { kind: 'hang' };
 let behaviour: Behaviour = { kind: 'text', text: 'hello' };
-const seen: { auth?: string; body: { model: string; tools: { function: { name: string } }[]; messages: { role: string; content: string }[] } }[] = [];
+const seen: {
+  auth?: string;
+  body: { model: string; tools: { function: { name: string } }[]; messages: { role: string; content: string }[] };
+}[] = [];
 const fake = http.createServer((req, res) => {
   let raw = '';
   req.on('data', (c) => (raw += c));
@@ -21,7 +25,11 @@ const fake = http.createServer((req, res) => {
     }
     const message =
       b.kind === 'tool'
-        ? { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: b.name, arguments: JSON.stringify(b.args) } }] }
+        ? {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: b.name, arguments: JSON.stringify(b.args) } }],
+          }
         : { role: 'assistant', content: b.text };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ index: 0, message }] }));
   });
@@ -35,7 +43,12 @@ const GIBBERISH = 'zorp blix quantum flurb';
 beforeAll(async () => {
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
   const port = (fake.address() as AddressInfo).port;
-  t = await createTestApp({ LLM_BASE_URL: `http://127.0.0.1:${port}/v1`, LLM_API_KEY: 'sk-test', LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '300' });
+  t = await createTestApp({
+    LLM_BASE_URL: `http://127.0.0.1:${port}/v1`,
+    LLM_API_KEY: 'sk-test',
+    LLM_MODEL: 'fake-model',
+    LLM_TIMEOUT_MS: '300',
+  });
   t.get(Clock).set(new Date('2026-11-25T14:00:00Z'));
   clientId = await provisionClient(t, 'LLM Co');
   projects = await createProjects(t, clientId, ['Website Redesign', 'Webshop']);
@@ -49,7 +62,11 @@ afterAll(async () => {
 async function ask(content: string) {
   const user = await memberOf(t, clientId, Object.values(projects));
   const conv = await t.http.post('/api/v1/conversations').set('authorization', `Bearer ${user.token}`).send({}).expect(201);
-  const res = await t.http.post(`/api/v1/conversations/${conv.body.id}/messages`).set('authorization', `Bearer ${user.token}`).send({ content }).expect(201);
+  const res = await t.http
+    .post(`/api/v1/conversations/${conv.body.id}/messages`)
+    .set('authorization', `Bearer ${user.token}`)
+    .send({ content })
+    .expect(201);
   return res.body as { reply: { content: string }; actions: { type: string; timeEntry?: Record<string, unknown>; question?: string }[] };
 }
 

@@ -52,7 +52,10 @@ async function conversation(token: string): Promise<string> {
 }
 
 async function say(token: string, conversationId: string, content: string) {
-  const res = await t.http.post(`/api/v1/conversations/${conversationId}/messages`).set('authorization', `Bearer ${token}`).send({ content });
+  const res = await t.http
+    .post(`/api/v1/conversations/${conversationId}/messages`)
+    .set('authorization', `Bearer ${token}`)
+    .send({ content });
   expect(res.status).toBe(201);
   return res.body as { message: { content: string }; reply: { content: string; role: string }; actions: Record<string, unknown>[] };
 }
@@ -94,18 +97,40 @@ describe('chat: the sample conversations (chat-cases.sample.json)', () => {
           if (e.sumOf) {
             const period = e.period ?? 'today';
             expect(period).toBe('today');
-            const want = e.sumOf.map((id) => byId[id]).filter((x) => x.date === localDate(0)).reduce((a, x) => a + x.duration, 0);
+            const want = e.sumOf
+              .map((id) => byId[id])
+              .filter((x) => x.date === localDate(0))
+              .reduce((a, x) => a + x.duration, 0);
             expect({ ctx, total: action.totalSeconds }).toEqual({ ctx, total: want });
           }
           if (e.running) expect((action.running as { projectName: string }).projectName).toBe(e.running);
           continue;
         }
         const entry = action.timeEntry as Record<string, unknown>;
-        if (e.project) expect({ ctx, project: entry.projectName, projectId: entry.projectId }).toEqual({ ctx, project: e.project, projectId: projects[e.project] });
+        if (e.project)
+          expect({ ctx, project: entry.projectName, projectId: entry.projectId }).toEqual({
+            ctx,
+            project: e.project,
+            projectId: projects[e.project],
+          });
         if (e.duration !== undefined) expect(entry.duration).toBe(e.duration);
-        if (e.date) expect({ ctx, date: entry.date }).toEqual({ ctx, date: localDate(e.date === 'today' ? 0 : Number(e.date.replace('today-', ''))) });
-        if (e.start) expect(DateTime.fromISO(entry.startTime as string).setZone(sample.timeZone).toFormat('HH:mm')).toBe(e.start);
-        if (e.end) expect(DateTime.fromISO(entry.endTime as string).setZone(sample.timeZone).toFormat('HH:mm')).toBe(e.end);
+        if (e.date)
+          expect({ ctx, date: entry.date }).toEqual({
+            ctx,
+            date: localDate(e.date === 'today' ? 0 : Number(e.date.replace('today-', ''))),
+          });
+        if (e.start)
+          expect(
+            DateTime.fromISO(entry.startTime as string)
+              .setZone(sample.timeZone)
+              .toFormat('HH:mm'),
+          ).toBe(e.start);
+        if (e.end)
+          expect(
+            DateTime.fromISO(entry.endTime as string)
+              .setZone(sample.timeZone)
+              .toFormat('HH:mm'),
+          ).toBe(e.end);
         if (e.descriptionHas) expect(String(entry.description).toLowerCase()).toContain(e.descriptionHas.toLowerCase());
         if (step.id) byId[step.id] = { duration: entry.duration as number, date: entry.date as string };
       }
@@ -122,12 +147,19 @@ describe('chat: conversations', () => {
     const page1 = await t.http.get(`/api/v1/conversations/${conv}/messages?limit=4`).set('authorization', `Bearer ${a.token}`).expect(200);
     expect(page1.body.data.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(page1.body.data[0].content).toBe('hi');
-    const page2 = await t.http.get(`/api/v1/conversations/${conv}/messages?limit=4&cursor=${page1.body.nextCursor}`).set('authorization', `Bearer ${a.token}`).expect(200);
+    const page2 = await t.http
+      .get(`/api/v1/conversations/${conv}/messages?limit=4&cursor=${page1.body.nextCursor}`)
+      .set('authorization', `Bearer ${a.token}`)
+      .expect(200);
     expect(page2.body.data.map((m: { content: string }) => m.content)[0]).toBe('help');
     expect(page2.body.nextCursor).toBeNull();
     await t.http.get(`/api/v1/conversations/${conv}`).set('authorization', `Bearer ${b.token}`).expect(404);
     await t.http.get(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${b.token}`).expect(404);
-    await t.http.post(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${b.token}`).send({ content: 'log 1h on Webshop' }).expect(404);
+    await t.http
+      .post(`/api/v1/conversations/${conv}/messages`)
+      .set('authorization', `Bearer ${b.token}`)
+      .send({ content: 'log 1h on Webshop' })
+      .expect(404);
     await t.http.delete(`/api/v1/conversations/${conv}`).set('authorization', `Bearer ${b.token}`).expect(404);
     const mine = await t.http.get('/api/v1/conversations').set('authorization', `Bearer ${b.token}`).expect(200);
     expect(mine.body.data.map((c: { id: string }) => c.id)).not.toContain(conv);
@@ -149,8 +181,16 @@ describe('chat: conversations', () => {
     const conv = await conversation(a.token);
     await t.http.post(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${a.token}`).send({ content: '' }).expect(400);
     await t.http.post(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${a.token}`).send({ content: 5 }).expect(400);
-    await t.http.post(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${a.token}`).send({ content: 'hi', extra: 1 }).expect(400);
-    await t.http.post(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${a.token}`).send({ content: 'x'.repeat(4001) }).expect(400);
+    await t.http
+      .post(`/api/v1/conversations/${conv}/messages`)
+      .set('authorization', `Bearer ${a.token}`)
+      .send({ content: 'hi', extra: 1 })
+      .expect(400);
+    await t.http
+      .post(`/api/v1/conversations/${conv}/messages`)
+      .set('authorization', `Bearer ${a.token}`)
+      .send({ content: 'x'.repeat(4001) })
+      .expect(400);
     await t.http.post('/api/v1/conversations').set('authorization', `Bearer ${a.token}`).send({ title: 7 }).expect(400);
     await t.http.get('/api/v1/conversations/not-a-uuid').set('authorization', `Bearer ${a.token}`).expect(404);
     const msgs = await t.http.get(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${a.token}`).expect(200);

@@ -56,7 +56,11 @@ export class ChatController {
   @Get(':id/messages')
   @ApiOperation({ summary: 'Messages of a conversation, oldest first (paginated)' })
   @ApiOkResponse({ type: MessagePageDto })
-  messages(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Conversation')) id: string, @Query() q: PaginationQueryDto): Promise<MessagePageDto> {
+  messages(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Conversation')) id: string,
+    @Query() q: PaginationQueryDto,
+  ): Promise<MessagePageDto> {
     return this.chat.messages(actorFrom(auth), id, q.limit, q.cursor);
   }
 
@@ -69,7 +73,11 @@ export class ChatController {
       'zero, negative or over 24 h, the time lies in the future, the entry would overlap, a timer already runs, or none runs to stop.',
   })
   @ApiCreatedResponse({ type: PostMessageResponseDto })
-  post(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Conversation')) id: string, @Body() body: PostMessageDto): Promise<PostMessageResponseDto> {
+  post(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Conversation')) id: string,
+    @Body() body: PostMessageDto,
+  ): Promise<PostMessageResponseDto> {
     return this.chat.post(actorFrom(auth), id, body.content);
   }
 }

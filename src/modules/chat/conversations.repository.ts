@@ -38,9 +38,7 @@ export class ConversationsRepository {
     return this.tenant.client.conversation.findMany({
       where: {
         userId,
-        ...(after
-          ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] }
-          : {}),
+        ...(after ? { OR: [{ createdAt: { lt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { lt: after.id } }] } : {}),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,

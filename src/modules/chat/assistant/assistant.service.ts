@@ -71,7 +71,7 @@ export class AssistantService {
       case 'stop_timer':
         return this.stopTimer(actor, now);
       case 'report':
-        return this.report(actor, intent, projects, now);
+        return this.report(actor, intent, projects);
       case 'status':
         return this.status(actor, projects, now);
       case 'smalltalk':
@@ -79,7 +79,12 @@ export class AssistantService {
     }
   }
 
-  private async logTime(actor: Actor, intent: Extract<Intent, { type: 'log_time' }>, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+  private async logTime(
+    actor: Actor,
+    intent: Extract<Intent, { type: 'log_time' }>,
+    projects: ProjectRecord[],
+    now: Date,
+  ): Promise<AssistantAnswer> {
     const resolved = this.resolveProject(intent.project, projects, 'log this time to');
     if ('answer' in resolved) return resolved.answer;
     const project = resolved.project;
@@ -106,7 +111,10 @@ export class AssistantService {
       return this.refusal(err, project);
     }
     const when = formatDay(entry.date, today);
-    const range = entry.startTime && entry.endTime ? ` (${formatClock(entry.startTime, actor.timeZone)}–${formatClock(entry.endTime, actor.timeZone)})` : '';
+    const range =
+      entry.startTime && entry.endTime
+        ? ` (${formatClock(entry.startTime, actor.timeZone)}–${formatClock(entry.endTime, actor.timeZone)})`
+        : '';
     const what = entry.description ? `: ${entry.description}` : '';
     return {
       reply: `Logged ${formatDuration(entry.duration ?? seconds)} on ${project.name} for ${when.replace(/^on /, '')}${range}${what}.`,
@@ -114,7 +122,11 @@ export class AssistantService {
     };
   }
 
-  private async startTimer(actor: Actor, intent: Extract<Intent, { type: 'start_timer' }>, projects: ProjectRecord[]): Promise<AssistantAnswer> {
+  private async startTimer(
+    actor: Actor,
+    intent: Extract<Intent, { type: 'start_timer' }>,
+    projects: ProjectRecord[],
+  ): Promise<AssistantAnswer> {
     const resolved = this.resolveProject(intent.project, projects, 'track');
     if ('answer' in resolved) return resolved.answer;
     const project = resolved.project;
@@ -129,7 +141,9 @@ export class AssistantService {
         const running = await this.entries.running(actor);
         const name = running ? (projects.find((p) => p.id === running.projectId)?.name ?? 'another project') : 'another project';
         const since = running?.startTime ? ` since ${formatClock(running.startTime, actor.timeZone)}` : '';
-        return clarify(`A timer is already running on ${name}${since}. Should I stop it first? Say "stop the timer", then start the new one.`);
+        return clarify(
+          `A timer is already running on ${name}${since}. Should I stop it first? Say "stop the timer", then start the new one.`,
+        );
       }
       return this.refusal(err, project);
     }
@@ -150,7 +164,7 @@ export class AssistantService {
     }
   }
 
-  private async report(actor: Actor, intent: Extract<Intent, { type: 'report' }>, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+  private async report(actor: Actor, intent: Extract<Intent, { type: 'report' }>, projects: ProjectRecord[]): Promise<AssistantAnswer> {
     let project: ProjectRecord | undefined;
     if (intent.project.status !== 'none') {
       const resolved = this.resolveProject(intent.project, projects, 'report on', { allowArchived: true });
@@ -231,12 +245,17 @@ export class AssistantService {
     const candidates = active.slice(0, MAX_CANDIDATES);
     switch (ref.status) {
       case 'none':
-        if (active.length === 0) return { answer: clarify("You don't belong to any project yet, so there's nowhere to log time. Ask a manager to add you to one.") };
+        if (active.length === 0)
+          return {
+            answer: clarify("You don't belong to any project yet, so there's nowhere to log time. Ask a manager to add you to one."),
+          };
         return { answer: clarify(`Which project should I ${purpose}? ${listNames(candidates)}?`, candidates) };
       case 'unknown':
         return {
           answer: clarify(
-            active.length ? `I couldn't find a project called "${ref.query}". Which one did you mean: ${listNames(candidates)}?` : `I couldn't find a project called "${ref.query}".`,
+            active.length
+              ? `I couldn't find a project called "${ref.query}". Which one did you mean: ${listNames(candidates)}?`
+              : `I couldn't find a project called "${ref.query}".`,
             candidates,
           ),
         };
@@ -248,7 +267,9 @@ export class AssistantService {
         const project = projects.find((p) => p.id === ref.project.id);
         if (!project) return { answer: clarify(`I couldn't find a project called "${ref.project.name}".`, candidates) };
         if (project.archived && !opts.allowArchived) {
-          return { answer: clarify(`${project.name} is archived, so I can't log time to it. Which project should I use instead?`, candidates) };
+          return {
+            answer: clarify(`${project.name} is archived, so I can't log time to it. Which project should I use instead?`, candidates),
+          };
         }
         return { project };
       }
@@ -258,7 +279,9 @@ export class AssistantService {
   /** Service refusals become questions; nothing was changed. */
   private refusal(err: unknown, project: ProjectRecord): AssistantAnswer {
     if (err instanceof TimeEntryOverlapError) {
-      return clarify(`That would overlap time you already logged (${err.message.replace(/\.$/, '')}). Nothing was logged. Which time should I use instead?`);
+      return clarify(
+        `That would overlap time you already logged (${err.message.replace(/\.$/, '')}). Nothing was logged. Which time should I use instead?`,
+      );
     }
     if (err instanceof ProjectArchivedError) return clarify(`${project.name} is archived, so I can't log time to it.`);
     if (err instanceof DomainError && (err.status === 403 || err.status === 404)) {

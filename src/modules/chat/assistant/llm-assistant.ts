@@ -36,7 +36,11 @@ export const ASSISTANT_TOOLS: LlmTool[] = [
       additionalProperties: false,
     },
   },
-  { name: 'stop_timer', description: 'Stop the running timer.', parameters: { type: 'object', properties: {}, additionalProperties: false } },
+  {
+    name: 'stop_timer',
+    description: 'Stop the running timer.',
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  },
   {
     name: 'report',
     description: 'Answer how much time the user logged in a period, optionally for one project.',
@@ -47,7 +51,11 @@ export const ASSISTANT_TOOLS: LlmTool[] = [
       additionalProperties: false,
     },
   },
-  { name: 'status', description: 'Tell what the user is working on now (the running timer).', parameters: { type: 'object', properties: {}, additionalProperties: false } },
+  {
+    name: 'status',
+    description: 'Tell what the user is working on now (the running timer).',
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  },
 ];
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -112,7 +120,15 @@ export class LlmAssistant {
         }
         const minutes = typeof args.minutes === 'number' && Number.isFinite(args.minutes) ? args.minutes : null;
         if (minutes === null) return null;
-        return { type: 'log_time', project, date, durationSeconds: Math.round(minutes * 60), startTime: null, endTime: null, description: str(args.description) ?? null };
+        return {
+          type: 'log_time',
+          project,
+          date,
+          durationSeconds: Math.round(minutes * 60),
+          startTime: null,
+          endTime: null,
+          description: str(args.description) ?? null,
+        };
       }
       case 'start_timer':
         return { type: 'start_timer', project: this.project(str(args.project), ctx), description: str(args.description) ?? null };

@@ -70,7 +70,8 @@ export class LlmClient {
         if (!call.function?.name) continue;
         try {
           const args = JSON.parse(call.function.arguments || '{}') as unknown;
-          if (args && typeof args === 'object' && !Array.isArray(args)) toolCalls.push({ name: call.function.name, arguments: args as Record<string, unknown> });
+          if (args && typeof args === 'object' && !Array.isArray(args))
+            toolCalls.push({ name: call.function.name, arguments: args as Record<string, unknown> });
         } catch {
           /* malformed arguments: ignore the call */
         }

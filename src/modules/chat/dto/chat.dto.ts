@@ -114,7 +114,7 @@ export class PostMessageResponseDto {
   @ApiProperty({ type: MessageDto, description: 'The stored user message' })
   message: MessageDto;
 
-  @ApiProperty({ type: MessageDto, description: "The stored assistant message" })
+  @ApiProperty({ type: MessageDto, description: 'The stored assistant message' })
   reply: MessageDto;
 
   @ApiProperty({ type: [ChatActionDto] })
