@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { ServiceUnavailableError } from '../../common/errors.js';
 
@@ -9,6 +9,7 @@ export class HealthController {
   constructor(private readonly main: MainPrismaService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Liveness: the process is up' })
   @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -16,6 +17,7 @@ export class HealthController {
 
   @Get('ready')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Readiness: the main database answers (503 SERVICE_UNAVAILABLE otherwise)' })
   @ApiOkResponse({ description: 'The main database answers', schema: { example: { status: 'ok', database: 'up' } } })
   @ApiServiceUnavailableResponse({ description: 'The main database does not answer (SERVICE_UNAVAILABLE)' })
   async ready(): Promise<{ status: 'ok'; database: 'up' }> {
