@@ -118,10 +118,23 @@ export function mapPrismaError(err: unknown): DomainError | null {
   const v = constraintViolation(err);
   if (v?.sqlState === '23505' || v?.sqlState === '23P01')
     return new DomainError(409, 'CONFLICT', 'The request conflicts with existing data');
+  // A referenced row deleted by a concurrent request (e.g. a role removed while being assigned).
+  if (v?.sqlState === '23503') return new DomainError(409, 'CONFLICT', 'A referenced resource no longer exists');
+  // Two concurrent writers deadlocked or lost a serialization race: the loser may simply retry.
+  if (codesOf(err).some((c) => c === '40P01' || c === '40001')) {
+    return new DomainError(409, 'CONFLICT', 'The resource was changed by a concurrent request; retry');
+  }
   const code = (err as { code?: unknown })?.code;
   if (code === 'P2025') return new DomainError(404, 'NOT_FOUND', 'Resource not found');
   if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {
     return new DomainError(400, 'VALIDATION_FAILED', 'Invalid value');
+  }
+  // Text PostgreSQL cannot store (NUL, unpaired surrogates) that got past validation: the caller's input, not a 500.
+  if (
+    codesOf(err).some((c) => c === '22021' || c === '22P05') ||
+    /lone (leading|trailing) surrogate/.test(String((err as { message?: unknown })?.message ?? ''))
+  ) {
+    return new DomainError(400, 'VALIDATION_FAILED', 'Text contains characters that cannot be stored');
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, HttpException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ErrorDetail, ValidationFailedError } from './errors.js';
 
 /** Flattens class-validator's tree into the contract's `details` list. */
@@ -10,12 +10,75 @@ export function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[]
   });
 }
 
+/** Keys that class-transformer silently skips, so whitelisting never sees them. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// A NUL character or an unpaired UTF-16 surrogate cannot be stored in PostgreSQL text (or sent by Prisma).
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The first defect in a request value that validation decorators cannot
+ * catch: a prototype key among the properties (JSON.parse makes `__proto__`
+ * an own key, which class-transformer drops before whitelisting) or a string
+ * the database cannot store. Without this both reach the handler: the first
+ * as an unknown field silently accepted, the second as a 500.
+ */
+export function findUnacceptable(value: unknown, path = '', depth = 0): ErrorDetail | null {
+  if (typeof value === 'string') {
+    return UNSTORABLE.test(value)
+      ? { field: path || 'value', message: `${path || 'value'} contains a NUL character or an unpaired surrogate` }
+      : null;
+  }
+  if (!value || typeof value !== 'object' || depth > 32) return null;
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (!Array.isArray(value) && PROTOTYPE_KEYS.has(key)) return { field, message: `property ${key} should not exist` };
+    if (UNSTORABLE.test(key))
+      return { field: path || 'value', message: 'a property name contains a NUL character or an unpaired surrogate' };
+    const found = findUnacceptable((value as Record<string, unknown>)[key], field, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object, Buffer];
+function isDtoClass(metatype: unknown): boolean {
+  return !PRIMITIVES.includes(metatype);
+}
+
+class ContractValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      if (
+        metadata.type === 'body' &&
+        typeof metadata.metatype === 'function' &&
+        isDtoClass(metadata.metatype) &&
+        (Array.isArray(value) || typeof value !== 'object' || value === null)
+      ) {
+        throw new ValidationFailedError('The request body must be a JSON object', [
+          { field: 'body', message: 'body must be a JSON object' },
+        ]);
+      }
+      const bad = findUnacceptable(value);
+      if (bad) throw new ValidationFailedError(bad.message, [bad]);
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (err) {
+      if (err instanceof ValidationFailedError || err instanceof HttpException) throw err;
+      // class-validator/-transformer crashing on hostile input (e.g. IsNumber's maxDecimalPlaces on 1e-7,
+      // or a stack overflow on deep nesting) is still the caller's bad input: 400, never a 500.
+      throw new ValidationFailedError('Invalid value');
+    }
+  }
+}
+
 /**
  * whitelist + forbidNonWhitelisted: unknown properties are a 400, never
  * silently dropped; transform turns query strings into the DTO's types.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ContractValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
