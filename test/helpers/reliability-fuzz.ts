@@ -200,8 +200,9 @@ export function objectArb(s: OpenApiSchema, ctx: FuzzContext, depth = 0): fc.Arb
 }
 
 /** A value of a type the schema does not allow (class-validator must refuse it). */
-function wrongTypeArb(s: OpenApiSchema): fc.Arbitrary<unknown> {
-  const notNull = s.nullable ? [] : [fc.constant(null)];
+function wrongTypeArb(s: OpenApiSchema, required: boolean): fc.Arbitrary<unknown> {
+  // class-validator's IsOptional lets null through like an absent value, so null is wrong only for required fields.
+  const notNull = s.nullable || !required ? [] : [fc.constant(null)];
   if (s.enum) return fc.oneof(fc.constantFrom('NOT_IN_ENUM', 'Todo', ' todo', ''), fc.integer(), fc.boolean(), fc.constant([s.enum[0]]));
   switch (s.type) {
     case 'string':
@@ -314,15 +315,13 @@ export function malformedCase(op: Operation, ctx: FuzzContext): fc.Arbitrary<Fuz
 
   if (op.pathParams.length > 0) {
     kinds.push(
-      fc
-        .tuple(fc.constantFrom(...op.pathParams.map((p) => p.name)), badId, base)
-        .map(([name, id, b]) =>
-          mk('bad path id', {
-            path: realPath(op, ctx, { [name]: id }),
-            headers: jsonHeaders(token),
-            body: isGet ? undefined : JSON.stringify(b),
-          }),
-        ),
+      fc.tuple(fc.constantFrom(...op.pathParams.map((p) => p.name)), badId, base).map(([name, id, b]) =>
+        mk('bad path id', {
+          path: realPath(op, ctx, { [name]: id }),
+          headers: jsonHeaders(token),
+          body: isGet ? undefined : JSON.stringify(b),
+        }),
+      ),
     );
   }
   if (!isGet) {
@@ -332,26 +331,22 @@ export function malformedCase(op: Operation, ctx: FuzzContext): fc.Arbitrary<Fuz
         .map(([text, ct]) => mk('invalid JSON', { path: realPath(op, ctx), headers: jsonHeaders(token, ct), body: text })),
     );
     kinds.push(
-      fc
-        .integer({ min: 300_000, max: 400_000 })
-        .map((n) =>
-          mk('body over the size limit', {
-            path: realPath(op, ctx),
-            headers: jsonHeaders(token),
-            body: JSON.stringify({ x: 'z'.repeat(n) }),
-          }),
-        ),
+      fc.integer({ min: 300_000, max: 400_000 }).map((n) =>
+        mk('body over the size limit', {
+          path: realPath(op, ctx),
+          headers: jsonHeaders(token),
+          body: JSON.stringify({ x: 'z'.repeat(n) }),
+        }),
+      ),
     );
     kinds.push(
-      fc
-        .constantFrom('utf-16', 'latin1', 'koi8-r', 'x-unknown')
-        .map((cs) =>
-          mk('unsupported charset', {
-            path: realPath(op, ctx),
-            headers: jsonHeaders(token, `application/json; charset=${cs}`),
-            body: '{"a":1}',
-          }),
-        ),
+      fc.constantFrom('utf-16', 'latin1', 'koi8-r', 'x-unknown').map((cs) =>
+        mk('unsupported charset', {
+          path: realPath(op, ctx),
+          headers: jsonHeaders(token, `application/json; charset=${cs}`),
+          body: '{"a":1}',
+        }),
+      ),
     );
   }
   if (body && !isGet) {
@@ -363,15 +358,13 @@ export function malformedCase(op: Operation, ctx: FuzzContext): fc.Arbitrary<Fuz
       )
       .filter((k) => !known.has(k));
     kinds.push(
-      fc
-        .tuple(base, unknownKey, fc.jsonValue({ maxDepth: 2 }))
-        .map(([b, k, v]) =>
-          mk('unknown field', {
-            path: realPath(op, ctx),
-            headers: jsonHeaders(token),
-            body: withMember(b, k, k === '__proto__' || k === 'constructor' ? { isAdmin: true, polluted: v } : v),
-          }),
-        ),
+      fc.tuple(base, unknownKey, fc.jsonValue({ maxDepth: 2 })).map(([b, k, v]) =>
+        mk('unknown field', {
+          path: realPath(op, ctx),
+          headers: jsonHeaders(token),
+          body: withMember(b, k, k === '__proto__' || k === 'constructor' ? { isAdmin: true, polluted: v } : v),
+        }),
+      ),
     );
     kinds.push(
       fc
@@ -385,7 +378,7 @@ export function malformedCase(op: Operation, ctx: FuzzContext): fc.Arbitrary<Fuz
       kinds.push(
         fc
           .constantFrom(...props)
-          .chain(([k, s]) => fc.tuple(base, fc.constant(k), wrongTypeArb(s)))
+          .chain(([k, s]) => fc.tuple(base, fc.constant(k), wrongTypeArb(s, (body.required ?? []).includes(k))))
           .map(([b, k, v]) =>
             mk(`wrong type (${k})`, { path: realPath(op, ctx), headers: jsonHeaders(token), body: JSON.stringify({ ...b, [k]: v }) }),
           ),

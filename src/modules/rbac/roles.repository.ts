@@ -88,8 +88,12 @@ export class RolesRepository {
 
   /** Whether a system role already uses this name (case-insensitively). */
   async isSystemName(name: string): Promise<boolean> {
-    const n = await this.main.role.count({ where: { isSystem: true, name: { equals: name, mode: 'insensitive' } } });
-    return n > 0;
+    // Compared with lower() in SQL, not Prisma's insensitive `equals`: that becomes ILIKE, where a
+    // name such as "\\" is an invalid pattern (a 500) and "%" matches every system role.
+    const rows = await this.main.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM roles WHERE is_system AND lower(name) = lower(${name})`;
+    return (rows[0]?.n ?? 0) > 0;
   }
 
   /** Creates a client role; a name taken in the client (case-insensitively, unique index) is a 409. */

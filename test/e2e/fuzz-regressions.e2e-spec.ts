@@ -1,0 +1,97 @@
+/**
+ * Regressions for what the fuzzer found: each of these was a 500 or an
+ * unknown field silently accepted before the fix in src/common or src/modules/rbac.
+ */
+import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let auth: { authorization: string };
+let memberId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const clientId = await provisionClient(t, 'Fuzz Regressions');
+  const admin = await createUserWithToken(t, { clientId, roleKeys: ['client-admin'] });
+  memberId = (await createUserWithToken(t, { clientId, roleKeys: ['member'] })).userId;
+  auth = { authorization: `Bearer ${admin.token}` };
+});
+afterAll(() => t.close());
+
+const post = (path: string, raw: string) => t.http.post(`/api/v1${path}`).set(auth).set('content-type', 'application/json').send(raw);
+
+describe('bad input found by fuzzing is a clear 400, never a 500', () => {
+  // JSON.parse makes "__proto__" an own key that class-transformer skips, so whitelisting never saw it.
+  it('refuses __proto__ and constructor as unknown body fields', async () => {
+    for (const key of ['__proto__', 'constructor']) {
+      const res = await post('/projects', `{"name":"P ${key}","${key}":{"isAdmin":true}}`);
+      expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+  });
+
+  // PostgreSQL text cannot store NUL; Prisma cannot send an unpaired surrogate.
+  it('refuses NUL characters and unpaired surrogates with 400 naming the field', async () => {
+    for (const raw of ['{"name":"a\\u0000b"}', '{"name":"\\udfff\\ud800"}', '{"name":"ok","description":"\\u0000"}']) {
+      const res = await post('/projects', raw);
+      expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(res.body.details[0].field).toMatch(/name|description/);
+    }
+    const q = await t.http.get('/api/v1/projects?search=%00').set(auth);
+    expect(q.status).toBe(400);
+  });
+
+  it('refuses a body that is an array, however deeply nested', async () => {
+    for (const raw of ['[]', '[{"name":"x"}]', '['.repeat(5000) + ']'.repeat(5000)]) {
+      const res = await post('/tasks', raw);
+      expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+  });
+
+  // class-validator's IsNumber({maxDecimalPlaces}) throws on exponent notation.
+  it('refuses a number in exponent notation where decimals are limited, instead of crashing', async () => {
+    const res = await post('/projects', '{"name":"Rate","hourlyRate":1e-7}');
+    expect(res.status).toBe(400);
+  });
+
+  // Prisma's case-insensitive equals is ILIKE: "\" was an invalid pattern and "%" matched every system role.
+  it('accepts role names with LIKE wildcards and backslashes', async () => {
+    for (const name of ['\\', '%', 'a_b', 'x\\%']) {
+      const res = await t.http
+        .post('/api/v1/roles')
+        .set(auth)
+        .send({ name, capabilities: ['projects:read'] });
+      expect([res.status, res.body.name]).toEqual([201, name]);
+    }
+    const clash = await t.http
+      .post('/api/v1/roles')
+      .set(auth)
+      .send({ name: 'MEMBER', capabilities: ['projects:read'] });
+    expect(clash.status).toBe(409);
+  });
+
+  // Concurrent edits of one role deadlocked (40P01) or hit a vanished foreign key: both were 500s.
+  it('answers concurrent changes, assignments and deletion of one role without a 5xx', async () => {
+    for (let i = 0; i < 8; i++) {
+      const role = await t.http
+        .post('/api/v1/roles')
+        .set(auth)
+        .send({ name: `race ${i}`, capabilities: ['projects:read'] });
+      const id = role.body.id as string;
+      const results = await Promise.all([
+        t.http
+          .patch(`/api/v1/roles/${id}`)
+          .set(auth)
+          .send({ capabilities: ['tasks:read', 'chat:use'] }),
+        t.http
+          .put(`/api/v1/users/${memberId}/roles`)
+          .set(auth)
+          .send({ roleIds: [id] }),
+        t.http.delete(`/api/v1/roles/${id}`).set(auth),
+        t.http
+          .patch(`/api/v1/roles/${id}`)
+          .set(auth)
+          .send({ capabilities: ['users:read'] }),
+      ]);
+      for (const r of results) expect(r.status).toBeLessThan(500);
+    }
+  });
+});
