@@ -17,6 +17,7 @@ const CONNECTION_CODES = new Set([
   '08003',
   '08006',
   'P1001',
+  'P1003', // database does not exist (a tenant database dropped behind the service)
   'P1002',
   'P1017',
   'P2024',
@@ -24,9 +25,17 @@ const CONNECTION_CODES = new Set([
 
 function codesOf(err: unknown, depth = 0): string[] {
   if (!err || typeof err !== 'object' || depth > 5) return [];
-  const e = err as { code?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown; code?: unknown }; message?: unknown };
+  const e = err as {
+    code?: unknown;
+    originalCode?: unknown;
+    cause?: unknown;
+    meta?: { driverAdapterError?: unknown; code?: unknown };
+    message?: unknown;
+  };
   const codes: string[] = [];
   if (typeof e.code === 'string') codes.push(e.code);
+  // The pg driver adapter keeps PostgreSQL's SQLSTATE as `originalCode` (e.g. 3D000 under Prisma's P1003).
+  if (typeof e.originalCode === 'string') codes.push(e.originalCode);
   if (e.meta && typeof e.meta.code === 'string') codes.push(e.meta.code);
   codes.push(...codesOf(e.cause, depth + 1));
   if (e.meta?.driverAdapterError) codes.push(...codesOf(e.meta.driverAdapterError, depth + 1));

@@ -79,3 +79,12 @@ describe('mapPrismaError under concurrency', () => {
     expect(mapPrismaError(fk)).toMatchObject({ status: 409, code: 'CONFLICT' });
   });
 });
+
+describe('isDatabaseUnavailable', () => {
+  // A tenant database dropped behind the service surfaced as Prisma P1003 with 3D000 only under originalCode: it was a 500.
+  it("recognises Prisma's P1003 and the adapter's originalCode 3D000", async () => {
+    const { isDatabaseUnavailable } = await import('./prisma-errors.js');
+    expect(isDatabaseUnavailable({ code: 'P1003' })).toBe(true);
+    expect(isDatabaseUnavailable({ code: 'P2002', meta: { driverAdapterError: { cause: { originalCode: '3D000' } } } })).toBe(true);
+  });
+});
