@@ -504,3 +504,26 @@ export class ServiceProcess {
     }
   }
 }
+
+/** An own PostgreSQL with a `freetimechat` main database, and the environment a service process needs for it. */
+export async function startOwnStack(
+  name: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ pg: OwnPostgres; mainUrl: string; env: Record<string, string> }> {
+  ensureBuilt();
+  const server = new OwnPostgres(await freePort(), `${name}-${randomBytes(3).toString('hex')}`);
+  await server.init();
+  await withPg(server.adminUrl, (c) => c.query('CREATE DATABASE freetimechat'));
+  const mainUrl = urlWithDatabase(server.adminUrl, 'freetimechat');
+  return {
+    pg: server,
+    mainUrl,
+    env: {
+      DATABASE_URL: mainUrl,
+      JWT_SECRET: 'rel-secret-rel-secret-rel-secret-0123456789',
+      PLATFORM_ADMIN_EMAIL: 'platform@example.test',
+      PLATFORM_ADMIN_PASSWORD: 'Platform-Admin-Pass-1',
+      ...extraEnv,
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Load and soak: SOAK_SECONDS (default 300) of mixed traffic over SOAK_TENANTS
+ * (default 20) tenants against a service process on a PostgreSQL of its own:
+ * no errors, a stable number of database connections (pg_stat_activity
+ * sampled every 5 s), and resident memory growing less than 10% between the
+ * end of the warm-up and the end (process_resident_memory_bytes in /metrics).
+ * Bounded: a fixed number of workers, each one request at a time, stopping
+ * at the deadline.
+ */
+import { randomBytes } from 'node:crypto';
+import { freePort, OwnPostgres, ServiceProcess, sleep, startOwnStack, withPg } from '../helpers/reliability.js';
+
+const API = '/api/v1';
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
+const TENANTS = Number(process.env.SOAK_TENANTS ?? 20);
+const WORKERS = Number(process.env.SOAK_WORKERS ?? 16);
+const WARMUP_MS = Math.min(60_000, Math.max(15_000, SECONDS * 200));
+
+interface Tenant {
+  token: string;
+  memberToken: string;
+  projectId: string;
+  conversationId: string;
+}
+
+let pg: OwnPostgres;
+let svc: ServiceProcess;
+
+beforeAll(async () => {
+  const stack = await startOwnStack('rel-soak');
+  pg = stack.pg;
+  svc = new ServiceProcess(await freePort(), { ...stack.env, LOG_LEVEL: 'error' });
+  await svc.start();
+}, 180_000);
+
+afterAll(async () => {
+  await svc?.stop();
+  await pg?.destroy();
+});
+
+async function makeTenant(i: number): Promise<Tenant> {
+  const slug = `soak-${i}-${randomBytes(3).toString('hex')}`;
+  const password = 'Correct-Horse-Battery-9';
+  const s = await svc.http.json('POST', `${API}/auth/signup`, null, {
+    companyName: `Soak ${i}`,
+    slug,
+    name: 'Admin',
+    email: `admin-${slug}@example.test`,
+    password,
+  });
+  if (s.status !== 201) throw new Error(`signup ${s.status} ${s.text}`);
+  const token = (s.body as { accessToken: string }).accessToken;
+  const memberEmail = `member-${slug}@example.test`;
+  const u = await svc.http.json('POST', `${API}/users`, token, { email: memberEmail, name: 'Member', password });
+  const roles = (await svc.http.json('GET', `${API}/roles?limit=200`, token)).body as { data: { id: string; key: string | null }[] };
+  await svc.http.json('PUT', `${API}/users/${(u.body as { id: string }).id}/roles`, token, {
+    roleIds: [roles.data.find((r) => r.key === 'member')!.id],
+  });
+  const p = await svc.http.json('POST', `${API}/projects`, token, { name: `Project ${i}` });
+  const projectId = (p.body as { id: string }).id;
+  await svc.http.json('PUT', `${API}/projects/${projectId}/members/${(u.body as { id: string }).id}`, token, {});
+  const member = await svc.http.json('POST', `${API}/auth/login`, null, { email: memberEmail, password });
+  const c = await svc.http.json('POST', `${API}/conversations`, token, { title: 'soak' });
+  return {
+    token,
+    memberToken: (member.body as { accessToken: string }).accessToken,
+    projectId,
+    conversationId: (c.body as { id: string }).id,
+  };
+}
+
+describe(`soak: ${SECONDS} s of mixed traffic over ${TENANTS} tenants`, () => {
+  it(
+    'answers without errors, keeps database connections stable and memory growth under 10%',
+    async () => {
+      const tenants: Tenant[] = [];
+      for (let i = 0; i < TENANTS; i++) tenants.push(await makeTenant(i));
+
+      const started = Date.now();
+      const deadline = started + SECONDS * 1000;
+      let sent = 0;
+      const errors: string[] = [];
+      const byRoute: Record<string, number> = {};
+      let seq = 0;
+      const day = (n: number) => new Date(Date.now() - (1 + (n % 700)) * 86_400_000).toISOString().slice(0, 10);
+      const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+      const actions: [string, number, (t: Tenant) => Promise<{ status: number; text: string }>][] = [
+        [
+          'POST /time-entries',
+          3,
+          (t) => svc.http.json('POST', `${API}/time-entries`, t.memberToken, { projectId: t.projectId, date: day(seq++), duration: 60 }),
+        ],
+        ['GET /time-entries', 3, (t) => svc.http.json('GET', `${API}/time-entries?limit=20`, t.memberToken)],
+        ['GET /projects', 2, (t) => svc.http.json('GET', `${API}/projects`, t.token)],
+        [
+          'GET /reports/summary',
+          1,
+          (t) => svc.http.json('GET', `${API}/reports/summary?from=${day(60)}&to=${day(0)}&groupBy=project`, t.token),
+        ],
+        ['GET /auth/me', 2, (t) => svc.http.json('GET', `${API}/auth/me`, t.memberToken)],
+        ['GET /users', 1, (t) => svc.http.json('GET', `${API}/users`, t.token)],
+        [
+          'POST /conversations/:id/messages',
+          1,
+          (t) =>
+            svc.http.json('POST', `${API}/conversations/${t.conversationId}/messages`, t.token, { content: 'how many hours this week?' }),
+        ],
+      ];
+      const weighted = actions.flatMap((a) => Array.from({ length: a[1] }, () => a));
+
+      const samples: { at: number; connections: number }[] = [];
+      let rssWarm = 0;
+      const sampler = (async () => {
+        while (Date.now() < deadline) {
+          const n = await withPg(
+            pg.adminUrl,
+            async (c) =>
+              (
+                await c.query<{ n: number }>(
+                  'SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = $1 AND pid <> pg_backend_pid()',
+                  ['client backend'],
+                )
+              ).rows[0].n,
+          );
+          samples.push({ at: Date.now() - started, connections: n });
+          if (!rssWarm && Date.now() - started >= WARMUP_MS) rssWarm = await svc.rssBytes();
+          await sleep(5_000);
+        }
+      })();
+      const worker = async () => {
+        while (Date.now() < deadline) {
+          const [name, , run] = pick(weighted);
+          sent++;
+          byRoute[name] = (byRoute[name] ?? 0) + 1;
+          try {
+            const res = await run(pick(tenants));
+            if (res.status >= 400 && errors.length < 20) errors.push(`${name}: ${res.status} ${res.text.slice(0, 200)}`);
+            else if (res.status >= 400) errors.push('…');
+          } catch (err) {
+            errors.push(`${name}: ${(err as Error).message}`);
+          }
+        }
+      };
+      await Promise.all([...Array.from({ length: WORKERS }, () => worker()), sampler]);
+      const rssEnd = await svc.rssBytes();
+      const growth = (rssEnd - rssWarm) / rssWarm;
+      const afterWarm = samples.filter((s) => s.at >= WARMUP_MS).map((s) => s.connections);
+      console.log(
+        `soak: ${SECONDS} s, ${TENANTS} tenants, ${sent} requests (${Math.round(sent / SECONDS)}/s) ${JSON.stringify(byRoute)}; errors ${errors.length}; ` +
+          `connections after warm-up min ${Math.min(...afterWarm)} max ${Math.max(...afterWarm)}; RSS ${(rssWarm / 2 ** 20).toFixed(1)} → ${(rssEnd / 2 ** 20).toFixed(1)} MiB (${(growth * 100).toFixed(1)}%)`,
+      );
+
+      expect(errors).toEqual([]);
+      expect(svc.exited).toBe(false);
+      expect(afterWarm.length).toBeGreaterThan(0);
+      // Stable: pools are bounded (main pool + tenant budget), so the count may wiggle but never climbs.
+      expect(Math.max(...afterWarm) - Math.min(...afterWarm)).toBeLessThanOrEqual(15);
+      expect(Math.max(...afterWarm)).toBeLessThan(100);
+      expect(rssWarm).toBeGreaterThan(0);
+      expect(growth).toBeLessThan(0.1);
+    },
+    (SECONDS + 300) * 1000,
+  );
+});
