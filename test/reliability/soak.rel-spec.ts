@@ -14,7 +14,7 @@ const API = '/api/v1';
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const TENANTS = Number(process.env.SOAK_TENANTS ?? 20);
 const WORKERS = Number(process.env.SOAK_WORKERS ?? 16);
-const WARMUP_MS = Math.min(60_000, Math.max(15_000, SECONDS * 200));
+const WARMUP_MS = Math.min(60_000, Math.max(30_000, SECONDS * 300));
 
 interface Tenant {
   token: string;
@@ -51,11 +51,13 @@ async function makeTenant(i: number): Promise<Tenant> {
   if (s.status !== 201) throw new Error(`signup ${s.status} ${s.text}`);
   const token = (s.body as { accessToken: string }).accessToken;
   const memberEmail = `member-${slug}@example.test`;
-  const u = await svc.http.json('POST', `${API}/users`, token, { email: memberEmail, name: 'Member', password });
-  const roles = (await svc.http.json('GET', `${API}/roles?limit=200`, token)).body as { data: { id: string; key: string | null }[] };
-  await svc.http.json('PUT', `${API}/users/${(u.body as { id: string }).id}/roles`, token, {
-    roleIds: [roles.data.find((r) => r.key === 'member')!.id],
-  });
+  const roles = (await svc.http.json('GET', `${API}/roles?limit=200`, token)).body as {
+    data: { id: string; name: string; system: boolean }[];
+  };
+  const memberRole = roles.data.find((r) => r.system && r.name.toLowerCase() === 'member');
+  if (!memberRole) throw new Error(`no system role "member" in ${JSON.stringify(roles.data.map((r) => r.name))}`);
+  const u = await svc.http.json('POST', `${API}/users`, token, { email: memberEmail, name: 'Member', password, roleIds: [memberRole.id] });
+  if (u.status !== 201) throw new Error(`create member ${u.status} ${u.text}`);
   const p = await svc.http.json('POST', `${API}/projects`, token, { name: `Project ${i}` });
   const projectId = (p.body as { id: string }).id;
   await svc.http.json('PUT', `${API}/projects/${projectId}/members/${(u.body as { id: string }).id}`, token, {});
