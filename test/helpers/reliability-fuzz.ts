@@ -200,9 +200,10 @@ export function objectArb(s: OpenApiSchema, ctx: FuzzContext, depth = 0): fc.Arb
 }
 
 /** A value of a type the schema does not allow (class-validator must refuse it). */
-function wrongTypeArb(s: OpenApiSchema, required: boolean): fc.Arbitrary<unknown> {
-  // class-validator's IsOptional lets null through like an absent value, so null is wrong only for required fields.
-  const notNull = s.nullable || !required ? [] : [fc.constant(null)];
+function wrongTypeArb(s: OpenApiSchema): fc.Arbitrary<unknown> {
+  // null is wrong wherever the schema does not say nullable: optional body fields
+  // use OptionalNotNull (absent is fine, null is refused).
+  const notNull = s.nullable ? [] : [fc.constant(null)];
   if (s.enum) return fc.oneof(fc.constantFrom('NOT_IN_ENUM', 'Todo', ' todo', ''), fc.integer(), fc.boolean(), fc.constant([s.enum[0]]));
   switch (s.type) {
     case 'string':
@@ -378,7 +379,7 @@ export function malformedCase(op: Operation, ctx: FuzzContext): fc.Arbitrary<Fuz
       kinds.push(
         fc
           .constantFrom(...props)
-          .chain(([k, s]) => fc.tuple(base, fc.constant(k), wrongTypeArb(s, (body.required ?? []).includes(k))))
+          .chain(([k, s]) => fc.tuple(base, fc.constant(k), wrongTypeArb(s)))
           .map(([b, k, v]) =>
             mk(`wrong type (${k})`, { path: realPath(op, ctx), headers: jsonHeaders(token), body: JSON.stringify({ ...b, [k]: v }) }),
           ),

@@ -32,7 +32,7 @@ export class ChatService {
     private readonly assistant: AssistantService,
   ) {}
 
-  async create(actor: Actor, title: string | undefined): Promise<ConversationDto> {
+  async create(actor: Actor, title: string | null | undefined): Promise<ConversationDto> {
     return toConversationDto(await this.conversations.create(actor.userId, title?.trim() || null));
   }
 

@@ -134,7 +134,7 @@ export class ClientsService {
   /** Rename and/or suspend/resume. Suspension takes effect on every instance within a second (LISTEN/NOTIFY). */
   async update(id: string, input: UpdateClientInput): Promise<ClientRecord> {
     const client = await this.get(id);
-    if (input.name !== undefined && !(await this.clients.rename(id, input.name.trim()))) {
+    if (input.name != null && !(await this.clients.rename(id, input.name.trim()))) {
       throw new ClientStateConflictError((await this.get(id)).status, 'rename');
     }
     if (input.status !== undefined && input.status !== client.status) {

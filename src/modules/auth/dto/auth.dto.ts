@@ -1,6 +1,7 @@
+import { OptionalNotNull } from '../../../common/validators.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsIanaTimeZone } from '../../rbac/time-zone.js';
 import { UserProfileDto, UserRoleDto } from '../../rbac/dto/user.dto.js';
 import { SLUG_PATTERN } from '../../clients/slug.js';
@@ -18,7 +19,7 @@ export class SignupDto {
   companyName: string;
 
   @ApiPropertyOptional({ example: 'acme', pattern: SLUG_PATTERN.source, description: 'Derived from companyName when omitted' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'slug must be lower-case letters, digits and inner hyphens (1–63 characters)' })
   slug?: string;
@@ -44,7 +45,7 @@ export class SignupDto {
   password: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIanaTimeZone()
   timeZone?: string;
 }

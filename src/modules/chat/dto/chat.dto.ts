@@ -5,12 +5,12 @@ import { Transform } from 'class-transformer';
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export class CreateConversationDto {
-  @ApiPropertyOptional({ maxLength: 200, example: 'Monday' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: 'Monday', description: 'Absent or null: no title' })
   @IsOptional()
   @IsString()
   @trim()
   @MaxLength(200)
-  title?: string;
+  title?: string | null;
 }
 
 export class PostMessageDto {

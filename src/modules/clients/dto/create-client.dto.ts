@@ -1,3 +1,4 @@
+import { OptionalNotNull } from '../../../common/validators.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   IsEmail,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   IsTimeZone,
   Matches,
@@ -35,7 +35,7 @@ export class CreateClientAdminDto {
   password: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone (default UTC)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsTimeZone({ message: 'timeZone must be an IANA time zone' })
   timeZone?: string;
 }
@@ -52,7 +52,7 @@ export class CreateClientDto {
     pattern: SLUG_PATTERN.source,
     description: 'Lower-case letters, digits and inner hyphens, 1–63 characters; derived from the name when absent. Unique.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'slug must be 1-63 lower-case letters, digits or inner hyphens' })
   slug?: string;

@@ -1,9 +1,10 @@
+import { OptionalNotNull } from '../../../common/validators.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class UpdateClientDto {
   @ApiPropertyOptional({ example: 'Acme Group' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -13,7 +14,7 @@ export class UpdateClientDto {
     enum: ['active', 'suspended'],
     description: "Suspend or resume. A suspended client's users get 403 CLIENT_SUSPENDED on every instance within a second.",
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(['active', 'suspended'], { message: 'status must be "active" or "suspended"' })
   status?: 'active' | 'suspended';
 }

@@ -1,6 +1,7 @@
+import { OptionalNotNull } from '../../../common/validators.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 export const IMPERSONATION_MAX_MINUTES = 60;
 export const IMPERSONATION_DEFAULT_MINUTES = 30;
@@ -27,7 +28,7 @@ export class StartImpersonationDto {
     description:
       'Allow non-GET requests with the token. Needs every write capability the target holds (any capability without a `read` segment counts as a write).',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   allowWrites?: boolean;
 
@@ -37,7 +38,7 @@ export class StartImpersonationDto {
     default: IMPERSONATION_DEFAULT_MINUTES,
     description: 'How long the session (and its token) lasts, in minutes',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(IMPERSONATION_MAX_MINUTES)

@@ -1,3 +1,4 @@
+import { OptionalNotNull } from '../../../common/validators.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -6,7 +7,6 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
-  IsOptional,
   IsString,
   IsUUID,
   MaxLength,
@@ -108,7 +108,7 @@ export class CreateUserDto {
   password: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIanaTimeZone()
   timeZone?: string;
 
@@ -118,7 +118,7 @@ export class CreateUserDto {
     description:
       "Roles to assign (system roles or the client's own). Omitted: the `member` role. Non-empty needs `roles:assign`; every capability of each role must be one the caller holds (403 CAPABILITY_NOT_GRANTABLE).",
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @ArrayUnique()

@@ -82,7 +82,7 @@ export class UpsertProjectMemberDto {
     enum: ['member', 'lead'],
     description: 'Default "member" for a new member; omitted keeps an existing member\'s role',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(['member', 'lead'])
   role?: 'member' | 'lead';
 }

@@ -23,7 +23,7 @@ export class CreateTaskDto {
   description?: string | null;
 
   @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'todo' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 

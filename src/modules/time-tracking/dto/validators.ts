@@ -40,6 +40,4 @@ export function Trim() {
 }
 
 /** May be omitted, but not sent as `null` (for fields that cannot be cleared). */
-export function OptionalNotNull() {
-  return ValidateIf((_o, v) => v !== undefined);
-}
+export { OptionalNotNull } from '../../../common/validators.js';
