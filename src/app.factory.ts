@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { Pool } from 'pg';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/config.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
@@ -12,6 +13,7 @@ import { createValidationPipe } from './common/validation.js';
 import { RequestContext } from './common/request-context.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
+import { MainPrismaService } from './database/main-prisma.service.js';
 import { ErrorResponseDto } from './common/dto/error-response.dto.js';
 
 export const API_PREFIX = 'api/v1';
@@ -22,6 +24,23 @@ export interface CreateAppOptions {
   /** Run `db:migrate` (main + templates) before serving (DB_MIGRATE_ON_START). */
   migrate?: boolean;
   logger?: boolean;
+}
+
+/** Whether a database answers `SELECT 1` within `ms`. */
+async function answers(pool: Pool, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([
+      pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Builds the HTTP application with every global concern; used by main.ts, tests and benchmarks. */
@@ -69,7 +88,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.useBodyParser('json', { limit: '256kb', strict: true });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  const main = app.get(MainPrismaService);
+  app.useGlobalFilters(new AllExceptionsFilter({ mainDatabaseUp: () => answers(main.pool, 1_000) }));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, ErrorDetail } from './errors.js';
+import { DomainError, ErrorDetail, TenantDatabaseUnavailableError } from './errors.js';
 import { RequestContext } from './request-context.js';
 import { isDatabaseUnavailable, mapPrismaError } from './prisma-errors.js';
 
@@ -27,6 +27,17 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+export interface ExceptionFilterOptions {
+  /**
+   * Whether the main database answers (a short probe). Asked only when a
+   * request holding a tenant database fails with "database unreachable", to
+   * tell that tenant's outage (503 TENANT_DATABASE_UNAVAILABLE) from the main
+   * database's (503 SERVICE_UNAVAILABLE). Without it, such errors are the
+   * tenant's.
+   */
+  mainDatabaseUp?: () => Promise<boolean>;
+}
+
 /**
  * The one place errors become HTTP responses: every error, from a domain
  * error to body-parser's malformed JSON or an unknown route, leaves with the
@@ -36,11 +47,28 @@ const CODE_BY_STATUS: Record<number, string> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly options: ExceptionFilterOptions = {}) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const requestId = RequestContext.current()?.requestId ?? String(req?.headers?.['x-request-id'] ?? '');
+    const store = RequestContext.current();
+    const requestId = store?.requestId ?? String(req?.headers?.['x-request-id'] ?? '');
+    // Tenant queries go through the plain Prisma client: a tenant database
+    // that cannot be reached is told apart from the main one here.
+    if (store?.tenant && !(exception instanceof DomainError) && isDatabaseUnavailable(exception)) {
+      const probe = this.options.mainDatabaseUp;
+      if (!probe) return this.respond(res, new TenantDatabaseUnavailableError(), requestId);
+      void probe()
+        .catch(() => false)
+        .then((mainUp) => this.respond(res, mainUp ? new TenantDatabaseUnavailableError() : exception, requestId));
+      return;
+    }
+    this.respond(res, exception, requestId);
+  }
+
+  private respond(res: Response, exception: unknown, requestId: string): void {
     const { body, headers } = this.toBody(exception, requestId);
     if (body.statusCode >= 500 && body.code !== 'SERVICE_UNAVAILABLE' && body.code !== 'TENANT_DATABASE_UNAVAILABLE') {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');

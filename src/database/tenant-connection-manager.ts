@@ -9,23 +9,19 @@ import { InvalidationService } from './invalidation.service.js';
 import { TenantRecord, TenantRegistryService } from './tenant-registry.service.js';
 import { Semaphore } from './semaphore.js';
 
-export type TenantPrisma = ReturnType<typeof createTenantClient>;
+/**
+ * A tenant's Prisma client: the plain generated client. A connection failure
+ * of a tenant database surfaces as the driver's error and becomes 503
+ * TENANT_DATABASE_UNAVAILABLE in the global filter (a request holding a
+ * tenant lease whose error says "database unreachable" while the main
+ * database answers), not through a `$extends` query wrapper: that wrapper
+ * cost every tenant query a layer of proxies and closures (bench/, tenancy
+ * overhead).
+ */
+export type TenantPrisma = TenantPrismaClient;
 
-function createTenantClient(pool: pg.Pool) {
-  // Connection failures of a tenant database surface as 503
-  // TENANT_DATABASE_UNAVAILABLE for that tenant only.
-  return new TenantPrismaClient({ adapter: new PrismaPg(pool) }).$extends({
-    query: {
-      async $allOperations({ args, query }) {
-        try {
-          return await query(args);
-        } catch (err) {
-          if (isDatabaseUnavailable(err)) throw new TenantDatabaseUnavailableError();
-          throw err;
-        }
-      },
-    },
-  });
+function createTenantClient(pool: pg.Pool): TenantPrisma {
+  return new TenantPrismaClient({ adapter: new PrismaPg(pool) });
 }
 
 interface Entry {
@@ -52,6 +48,8 @@ export interface TenantPoolStats {
   budget: number;
   evictions: number;
   created: number;
+  /** Tenant database connections opened since start (each a PostgreSQL backend start and login). */
+  connectionsOpened: number;
 }
 
 /**
@@ -77,6 +75,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
   private readonly sweeper: NodeJS.Timeout;
   private evictions = 0;
   private created = 0;
+  private connectionsOpened = 0;
   private closed = false;
 
   constructor(
@@ -153,6 +152,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
     const budget = this.budget;
     const acquireTimeoutMs = this.acquireTimeoutMs;
     const freeOne = () => this.freeOneConnection();
+    const opened = () => this.connectionsOpened++;
     // Every connection of every tenant pool takes a budget token first.
     class BudgetedClient extends pg.Client {
       private holdsToken = false;
@@ -171,6 +171,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
             this.giveBack();
             throw err;
           }
+          opened();
           return this as pg.Client;
         };
         if (callback) {
@@ -202,10 +203,12 @@ export class TenantConnectionManager implements OnApplicationShutdown {
       application_name: 'freetimechat-tenant',
     });
     pool.on('error', () => undefined);
-    // Under budget pressure a connection going idle is closed at once, so its
-    // token passes to a tenant that is waiting instead of idling here.
-    pool.on('release', (_err: Error | undefined, client: pg.PoolClient) => {
-      if (budget.waiting > 0) setImmediate(() => removeIfIdle(pool, client));
+    // Under budget pressure a connection going idle means one can be closed,
+    // so its token passes to a tenant that is waiting instead of idling: the
+    // least recently used tenant's idle connection, not necessarily this one
+    // (closing a hot tenant's connection only makes it reconnect next).
+    pool.on('release', () => {
+      if (budget.waiting > 0) setImmediate(() => budget.waiting > 0 && freeOne());
     });
     const entry: Entry = { clientId, record, pool, prisma: createTenantClient(pool), leases: 0, lastUsed: Date.now() };
     this.entries.set(clientId, entry);
@@ -227,16 +230,13 @@ export class TenantConnectionManager implements OnApplicationShutdown {
   }
 
   /**
-   * Called when the budget is exhausted: close an idle connection somewhere,
-   * least recently used tenant first. Returns true if one is being closed.
+   * Called when the budget is exhausted: close one idle connection, of the
+   * least recently used tenant that has one. Only the connection goes; the
+   * tenant's Prisma client stays (creating one costs more than a connection;
+   * clients are capped by TENANT_MAX_CLIENTS and closed when idle). Returns
+   * true if one is being closed.
    */
   private freeOneConnection(): boolean {
-    for (const e of this.entries.values()) {
-      if (this.isIdle(e) && e.pool.totalCount > 0) {
-        void this.evict(e);
-        return true;
-      }
-    }
     for (const e of this.entries.values()) {
       const idle = (e.pool as unknown as PoolInternals)._idle;
       if (idle && idle.length > 0 && removeIfIdle(e.pool, idle[0].client)) return true;
@@ -295,6 +295,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
       budget: this.budget.capacity,
       evictions: this.evictions,
       created: this.created,
+      connectionsOpened: this.connectionsOpened,
     };
   }
 

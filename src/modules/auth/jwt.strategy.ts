@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -14,7 +15,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.get('JWT_SECRET'),
+      // A KeyObject, not the string: given a string, jsonwebtoken first tries to
+      // parse it as a PEM public key on every verification and only then falls
+      // back to an HMAC key; that failed parse was ~18% of the service's CPU on
+      // an authenticated read (bench/profile.js).
+      // (passport-jwt hands it to jsonwebtoken as is; its types only list string | Buffer.)
+      secretOrKey: createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8')) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
       issuer: 'freetimechat',
