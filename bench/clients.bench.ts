@@ -15,6 +15,7 @@ import { projectRoot } from '../src/database/paths.js';
 import { pgConfigFromUrl, quoteIdent, withDatabase } from '../src/database/sql.js';
 import { adminQuery, benchServer, freshMainDatabase, median, percentile } from './lib/harness.js';
 import { benchConfig } from './lib/setup.js';
+import { BenchReport, Figure, info } from './lib/figures.js';
 
 export interface ClientsBenchOptions {
   /** Tenant databases for the migrate-all part (default: $BENCH_MIGRATE_TENANTS or 1000). */
@@ -230,4 +231,50 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.error(err);
       process.exit(1);
     });
+}
+
+interface Stats {
+  median: number;
+  p95: number;
+  n: number;
+}
+
+/** The clients bench as figures for the results table (no targets were set for these; reported as measured). */
+export async function runClientsFigures(): Promise<BenchReport> {
+  const r = await runClientsBench();
+  const s = (k: string) => r[k] as Stats;
+  const all = r.migrateAll as Record<string, { wallSeconds: number; tenantsPerSecond: number; perTenantMs: Stats }> & {
+    rerunAllCurrentMs: number;
+  };
+  const n = r.migrateTenants as number;
+  const figures: Figure[] = [
+    info('POST /clients (register, Argon2id admin, clone, access, migrate), median', s('postClientsMs').median, {
+      unit: 'ms',
+      detail: `p95 ${s('postClientsMs').p95} ms, n ${s('postClientsMs').n}`,
+    }),
+    info('provisioning database step (template clone + role + access + migrate), median', s('provisionDatabaseMs').median, {
+      unit: 'ms',
+      detail: `p95 ${s('provisionDatabaseMs').p95} ms, n ${s('provisionDatabaseMs').n}`,
+    }),
+    info('`prisma migrate deploy` on an empty database / provisioning step, median time', r.prismaDeployOverProvisionRatio as number, {
+      detail: `prisma ${s('prismaMigrateDeployMs').median} ms (n ${s('prismaMigrateDeployMs').n}) vs ${s('provisionDatabaseMs').median} ms`,
+    }),
+    info('template clone per tenant (CREATE DATABASE … TEMPLATE, 2 at a time)', r.cloneTemplateMsPerTenant as number, { unit: 'ms' }),
+  ];
+  for (const c of ['c1', 'c4', 'c8']) {
+    const m = all[c];
+    if (!m) continue;
+    figures.push(
+      info(`clients:migrate, one new migration over ${n} tenants, concurrency ${c.slice(1)}`, m.tenantsPerSecond, {
+        unit: 'tenants/s',
+        detail: `${m.wallSeconds} s wall; per tenant median ${m.perTenantMs.median} ms, p95 ${m.perTenantMs.p95} ms`,
+      }),
+    );
+  }
+  if (all.c1 && all.c8)
+    figures.push(
+      info('clients:migrate speed-up, concurrency 8 / 1', Math.round((all.c8.tenantsPerSecond / all.c1.tenantsPerSecond) * 100) / 100),
+    );
+  figures.push(info(`clients:migrate re-run with all ${n} tenants current (resume path)`, all.rerunAllCurrentMs, { unit: 'ms' }));
+  return { figures, raw: r };
 }

@@ -1,20 +1,33 @@
 import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/database/paths.js';
+import type { BenchReport, Figure } from './lib/figures.js';
 import { runTenancyBench } from './tenancy.bench.js';
+import { runTenantsBench } from './tenants.bench.js';
+import { runTimeTrackingBench } from './time-tracking.bench.js';
+import { runChatBench } from './chat.bench.js';
+import { runClientsFigures } from './clients.bench.js';
 
-type BenchFn = () => Promise<Record<string, unknown> | object>;
+type BenchFn = () => Promise<BenchReport | Record<string, unknown>>;
 
 /**
  * `npm run bench`: every benchmark, results in bench/results/<date>.json and
- * .md. Figures are ratios against a baseline measured in the same run, or
- * counts; this machine is shared and noisy. Pick benches by name:
- * `npm run bench -- tenancy`.
+ * .md (a table of every figure against its target). Figures are ratios
+ * against a baseline measured in the same run, or counts; this machine is
+ * shared and noisy. Pick benches by name: `npm run bench -- tenancy chat`.
+ * `--strict` exits 1 when a target is missed (errors always exit 1).
+ * Knobs (environment): see README "Performance".
  */
 const BENCHES: Record<string, BenchFn> = {
-  tenancy: () => runTenancyBench(),
+  tenancy: runTenancyBench,
+  tenants: runTenantsBench,
+  'time-tracking': runTimeTrackingBench,
+  chat: runChatBench,
+  clients: runClientsFigures,
 };
 
+/** Any other `*.bench.js` with a `run…` export joins the run. */
 async function discoverOptional(): Promise<void> {
   const dir = path.join(projectRoot(), 'dist-bench', 'bench');
   for (const file of readdirSync(dir)) {
@@ -26,44 +39,117 @@ async function discoverOptional(): Promise<void> {
   }
 }
 
-function toMarkdown(results: Record<string, unknown>): string {
-  const lines = ['| bench | figure | value |', '|---|---|---|'];
-  for (const [bench, value] of Object.entries(results)) {
-    if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        lines.push(`| ${bench} | ${k} | ${typeof v === 'object' ? JSON.stringify(v) : String(v)} |`);
-      }
-    } else lines.push(`| ${bench} | | ${String(value)} |`);
-  }
-  return lines.join('\n') + '\n';
+interface BenchResult {
+  seconds: number;
+  figures: Figure[];
+  raw?: Record<string, unknown>;
+  error?: string;
 }
+
+function toFigures(value: BenchReport | Record<string, unknown>): BenchReport {
+  if (Array.isArray((value as BenchReport).figures)) return value as BenchReport;
+  const plain = value as Record<string, unknown>;
+  const figures = Object.entries(plain).map(([k, v]) => ({
+    name: k,
+    value: typeof v === 'object' ? JSON.stringify(v) : (v as number | string),
+  }));
+  return { figures, raw: plain };
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function toMarkdown(results: Record<string, BenchResult>): string {
+  const lines = ['| bench | figure | value | target | result | detail |', '|---|---|---|---|---|---|'];
+  for (const [bench, r] of Object.entries(results)) {
+    if (r.error) lines.push(`| ${bench} | (failed) | | | ❌ error | ${cell(r.error)} |`);
+    for (const f of r.figures) {
+      const result = f.target === undefined ? '—' : f.pass ? '✅ met' : '❌ missed';
+      const value = `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
+      lines.push(`| ${bench} | ${cell(f.name)} | ${cell(value)} | ${cell(f.target ?? '')} | ${result} | ${cell(f.detail ?? '')} |`);
+    }
+  }
+  const targets = Object.values(results).flatMap((r) => r.figures.filter((f) => f.target !== undefined));
+  const met = targets.filter((f) => f.pass).length;
+  return `${lines.join('\n')}\n\n${met} of ${targets.length} targets met.\n`;
+}
+
+const KNOBS = [
+  'BENCH_TENANTS',
+  'BENCH_SOAK_SECONDS',
+  'BENCH_DURATION',
+  'BENCH_ROUNDS',
+  'BENCH_CONNECTIONS',
+  'BENCH_MIGRATE_TENANTS',
+  'BENCH_ENTRIES',
+  'BENCH_CHAT_MESSAGES',
+  'DATABASE_URL',
+];
 
 async function main(): Promise<void> {
   await discoverOptional();
-  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const args = process.argv.slice(2);
+  const strict = args.includes('--strict');
+  const wanted = args.filter((a) => !a.startsWith('-'));
   const names = wanted.length ? wanted : Object.keys(BENCHES);
-  const results: Record<string, unknown> = {};
   for (const name of names) {
-    const fn = BENCHES[name];
-    if (!fn) throw new Error(`Unknown bench "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    if (!BENCHES[name]) throw new Error(`Unknown bench "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+  }
+  const startedAll = Date.now();
+  const results: Record<string, BenchResult> = {};
+  for (const name of names) {
     console.error(`▶ ${name}`);
     const started = Date.now();
     try {
-      results[name] = await fn();
+      const report = toFigures(await BENCHES[name]());
+      results[name] = { seconds: Math.round((Date.now() - started) / 1000), figures: report.figures, raw: report.raw };
     } catch (err) {
-      results[name] = { error: err instanceof Error ? err.message : String(err) };
+      console.error(err);
+      results[name] = {
+        seconds: Math.round((Date.now() - started) / 1000),
+        figures: [],
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
-    console.error(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.error(`  done in ${results[name].seconds} s`);
   }
   const stamp = new Date().toISOString().replace(/[:]/g, '-').slice(0, 19);
   const dir = path.join(projectRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const meta = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
+  const knobs = Object.fromEntries(
+    KNOBS.filter((k) => process.env[k] !== undefined).map((k) => [k, k === 'DATABASE_URL' ? '(set)' : process.env[k]]),
+  );
+  const meta = {
+    date: new Date().toISOString(),
+    command: `npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}`,
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    knobs,
+    totalSeconds: Math.round((Date.now() - startedAll) / 1000),
+  };
   writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ meta, results }, null, 2) + '\n');
-  const md = `# Benchmark results ${meta.date}\n\nNode ${meta.node}, ${meta.cpus} cores.\n\n` + toMarkdown(results);
+  const perBench = Object.entries(results)
+    .map(([k, r]) => `${k} ${r.seconds} s`)
+    .join(', ');
+  const md =
+    `# Benchmark results ${meta.date}\n\n` +
+    `\`${meta.command}\`${
+      Object.keys(knobs).length
+        ? ` with ${Object.entries(knobs)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }; ` +
+    `Node ${meta.node}, ${meta.cpus} cores (${meta.cpuModel}), ${meta.memoryGiB} GiB; load average at start ${meta.loadAverageAtStart.join(' ')}; ` +
+    `${meta.totalSeconds} s (${perBench}).\n\n` +
+    toMarkdown(results);
   writeFileSync(path.join(dir, `${stamp}.md`), md);
   console.log(md);
-  process.exit(Object.values(results).some((r) => r && typeof r === 'object' && 'error' in r) ? 1 : 0);
+  const failed = Object.values(results).some((r) => r.error);
+  const missed = Object.values(results).some((r) => r.figures.some((f) => f.target !== undefined && !f.pass));
+  process.exit(failed || (strict && missed) ? 1 : 0);
 }
 
 main().catch((err: unknown) => {

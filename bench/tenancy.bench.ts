@@ -1,61 +1,110 @@
-import { benchServer, freshMainDatabase, load, median, startService } from './lib/harness.js';
-import { seedTenants } from './lib/setup.js';
+import path from 'node:path';
+import { projectRoot } from '../src/database/paths.js';
+import { benchServer, freshMainDatabase, load, LoadResult, median, startService } from './lib/harness.js';
+import { seedTenants, tenantConnection } from './lib/setup.js';
+import { atLeast, atMost, BenchReport, envNumber, info, r3 } from './lib/figures.js';
 
 export interface TenancyBenchResult {
   singletonRps: number;
   tenantRps: number;
+  floorRps: number;
+  /** Decomposition: Nest + Express + global middleware, raw pg, no guards. */
+  nestRawRps: number;
+  /** … with the singleton Prisma client instead of raw pg. */
+  nestPrismaRps: number;
   ratio: number;
+  floorRatio: number;
   overheadMicrosPerRequest: number;
   tenantP99Ms: number;
   singletonP99Ms: number;
+  floorP99Ms: number;
   errors: number;
+  rounds: Record<string, number>[];
 }
 
 /**
- * Tenancy overhead: the same tenant-scoped read through the guard chain +
- * TenantGuard lease + TenantPrismaProvider (AsyncLocalStorage) versus through
- * a singleton Prisma client (same authentication, no tenant resolution).
- * Alternating rounds in one run, so the machine's noise hits both alike.
+ * 1. Tenancy overhead: the same tenant-scoped read through the guard chain +
+ *    TenantGuard lease + TenantPrismaProvider (AsyncLocalStorage) versus
+ *    through a singleton Prisma client (same authentication, no tenant
+ *    resolution).
+ * 2. Framework efficiency: the tenant read against the floor, the same SQL
+ *    and JSON from bare node:http + pg (bench/lib/floor-server.ts, its own
+ *    process like the service).
+ * Alternating rounds in one run (singleton, tenant, floor, repeated), medians,
+ * so the machine's noise hits all three alike.
  */
-export async function runTenancyBench(opts: { rounds?: number; duration?: number; connections?: number } = {}): Promise<TenancyBenchResult> {
-  const rounds = opts.rounds ?? 3;
-  const duration = opts.duration ?? 5;
+export async function measureTenancy(
+  opts: { rounds?: number; duration?: number; connections?: number; env?: Record<string, string> } = {},
+): Promise<TenancyBenchResult> {
+  const rounds = opts.rounds ?? envNumber('BENCH_ROUNDS', 5);
+  const duration = opts.duration ?? envNumber('BENCH_DURATION', 5);
+  const connections = opts.connections ?? envNumber('BENCH_CONNECTIONS', 10);
   const server = await benchServer();
   const db = await freshMainDatabase(server.adminUrl, 'tenancy');
   try {
     const [tenant] = await seedTenants(db.url, 1);
-    const svc = await startService({ DATABASE_URL: db.url, BENCH_ROUTES: 'true' });
+    const conn = await tenantConnection(db.url, tenant.clientId);
+    const svc = await startService({ DATABASE_URL: db.url, BENCH_ROUTES: 'true', ...opts.env });
+    const floor = await startService(
+      {
+        FLOOR_PG_HOST: conn.host,
+        FLOOR_PG_PORT: String(conn.port),
+        FLOOR_PG_USER: conn.user,
+        FLOOR_PG_PASSWORD: conn.password,
+        FLOOR_PG_DATABASE: conn.database,
+        FLOOR_PG_POOL: '4', // TENANT_POOL_SIZE's default
+      },
+      { script: path.join(projectRoot(), 'dist-bench', 'bench', 'lib', 'floor-server.js') },
+    );
     try {
       const headers = { authorization: `Bearer ${tenant.token}` };
+      const routes = {
+        singleton: (d = duration) => load({ url: `${svc.url}/api/v1/bench/singleton-read`, headers, duration: d, connections }),
+        tenant: (d = duration) => load({ url: `${svc.url}/api/v1/bench/tenant-read`, headers, duration: d, connections }),
+        floor: (d = duration) => load({ url: `${floor.url}/floor/tenant-read`, headers, duration: d, connections }),
+        nestRaw: (d = duration) =>
+          load({ url: `${svc.url}/api/v1/bench/unguarded/raw-read?clientId=${tenant.clientId}`, headers, duration: d, connections }),
+        nestPrisma: (d = duration) =>
+          load({ url: `${svc.url}/api/v1/bench/unguarded/prisma-read?clientId=${tenant.clientId}`, headers, duration: d, connections }),
+      };
+      // Same JSON from both, or the comparison means nothing.
+      const a = (await (await fetch(`${svc.url}/api/v1/bench/tenant-read`, { headers })).json()) as unknown;
+      const b = (await (await fetch(`${floor.url}/floor/tenant-read`)).json()) as unknown;
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        throw new Error(`floor answers differently:\n${JSON.stringify(a)}\n${JSON.stringify(b)}`);
       // Warm-up: JIT, caches, pools.
-      await load({ url: `${svc.url}/api/v1/bench/tenant-read`, headers, duration: 2 });
-      await load({ url: `${svc.url}/api/v1/bench/singleton-read`, headers, duration: 2 });
-      const s: number[] = [];
-      const t: number[] = [];
-      const sp99: number[] = [];
-      const tp99: number[] = [];
-      let errors = 0;
+      for (const run of Object.values(routes)) await run(2);
+      const names = Object.keys(routes) as (keyof typeof routes)[];
+      const res = Object.fromEntries(names.map((k) => [k, [] as LoadResult[]])) as Record<keyof typeof routes, LoadResult[]>;
       for (let i = 0; i < rounds; i++) {
-        const a = await load({ url: `${svc.url}/api/v1/bench/singleton-read`, headers, duration, connections: opts.connections });
-        const b = await load({ url: `${svc.url}/api/v1/bench/tenant-read`, headers, duration, connections: opts.connections });
-        s.push(a.rps);
-        t.push(b.rps);
-        sp99.push(a.p99);
-        tp99.push(b.p99);
-        errors += a.errors + a.non2xx + b.errors + b.non2xx;
+        // Rotate the order, so no route always runs right after the same neighbour.
+        const order = names.map((_, k) => names[(k + i) % names.length]);
+        for (const k of order) res[k].push(await routes[k]());
       }
-      const singletonRps = median(s);
-      const tenantRps = median(t);
+      const rps = (k: keyof typeof routes) => median(res[k].map((x) => x.rps));
+      const p99 = (k: keyof typeof routes) => median(res[k].map((x) => x.p99));
+      const singletonRps = rps('singleton');
+      const tenantRps = rps('tenant');
+      const floorRps = rps('floor');
       return {
+        nestRawRps: Math.round(rps('nestRaw')),
+        nestPrismaRps: Math.round(rps('nestPrisma')),
         singletonRps: Math.round(singletonRps),
         tenantRps: Math.round(tenantRps),
-        ratio: Number((tenantRps / singletonRps).toFixed(3)),
+        floorRps: Math.round(floorRps),
+        ratio: r3(tenantRps / singletonRps),
+        floorRatio: r3(tenantRps / floorRps),
         overheadMicrosPerRequest: Math.round((1 / tenantRps - 1 / singletonRps) * 1e6),
-        tenantP99Ms: median(tp99),
-        singletonP99Ms: median(sp99),
-        errors,
+        tenantP99Ms: p99('tenant'),
+        singletonP99Ms: p99('singleton'),
+        floorP99Ms: p99('floor'),
+        errors: Object.values(res)
+          .flat()
+          .reduce((s, x) => s + x.errors + x.non2xx, 0),
+        rounds: res.tenant.map((_, i) => Object.fromEntries(names.map((k) => [k, Math.round(res[k][i].rps)]))),
       };
     } finally {
+      await floor.stop();
       await svc.stop();
     }
   } finally {
@@ -64,8 +113,32 @@ export async function runTenancyBench(opts: { rounds?: number; duration?: number
   }
 }
 
+export async function runTenancyBench(): Promise<BenchReport> {
+  const r = await measureTenancy();
+  return {
+    figures: [
+      atLeast('tenancy overhead: tenant-read / singleton-read throughput', r.ratio, 0.95, {
+        detail: `${r.tenantRps} vs ${r.singletonRps} req/s (${r.overheadMicrosPerRequest} µs/request); p99 ${r.tenantP99Ms} vs ${r.singletonP99Ms} ms`,
+      }),
+      atLeast('framework efficiency: tenant-read / bare node:http + pg floor throughput', r.floorRatio, 0.6, {
+        detail: `${r.tenantRps} vs ${r.floorRps} req/s; p99 ${r.tenantP99Ms} vs ${r.floorP99Ms} ms`,
+      }),
+      atMost('tenancy + floor runs: errors and non-2xx', r.errors, 0),
+      info('tenant-read throughput (1 tenant, 10 connections)', r.tenantRps, { unit: 'req/s' }),
+      info(
+        'gap decomposition, throughput / floor',
+        `raw pg in Nest ${r3(r.nestRawRps / r.floorRps)}, + Prisma ${r3(r.nestPrismaRps / r.floorRps)}, + auth guards ${r3(r.singletonRps / r.floorRps)}, + tenancy ${r.floorRatio}`,
+        {
+          detail: `req/s: floor ${r.floorRps}, Nest+raw pg ${r.nestRawRps}, Nest+Prisma ${r.nestPrismaRps}, +guards (singleton) ${r.singletonRps}, +tenancy ${r.tenantRps}`,
+        },
+      ),
+    ],
+    raw: { ...r },
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runTenancyBench()
+  measureTenancy()
     .then((r) => {
       console.log(JSON.stringify(r, null, 2));
       process.exit(0);

@@ -1,4 +1,4 @@
-import { Controller, Get, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Controller, Get, Injectable, OnModuleDestroy, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -6,6 +6,7 @@ import { PrismaClient as TenantPrismaClient } from '../../generated/prisma-clien
 import { RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
+import { TenantConnectionManager, type TenantPoolStats } from '../../database/tenant-connection-manager.js';
 import { RequestContext } from '../../common/request-context.js';
 
 /**
@@ -20,6 +21,15 @@ export class SingletonTenantClient implements OnModuleDestroy {
   constructor(private readonly registry: TenantRegistryService) {}
 
   async get(clientId: string): Promise<TenantPrismaClient> {
+    return (await this.open(clientId)).prisma;
+  }
+
+  /** The same tenant's pool, for the raw pg read. */
+  async pool(clientId: string): Promise<pg.Pool> {
+    return (await this.open(clientId)).pool;
+  }
+
+  private async open(clientId: string): Promise<{ prisma: TenantPrismaClient; pool: pg.Pool }> {
     if (!this.client) {
       const rec = (await this.registry.get(clientId))!;
       const pool = new pg.Pool({
@@ -32,7 +42,7 @@ export class SingletonTenantClient implements OnModuleDestroy {
       });
       this.client = { prisma: new TenantPrismaClient({ adapter: new PrismaPg(pool) }), pool };
     }
-    return this.client.prisma;
+    return this.client;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -65,6 +75,44 @@ export class SingletonBenchController {
   @RequireCapabilities('projects:read')
   async singletonRead(): Promise<unknown> {
     const clientId = RequestContext.current()!.clientId!;
+    const prisma = await this.singleton.get(clientId);
+    return prisma.project.findMany({ take: 10, orderBy: { name: 'asc' } });
+  }
+}
+
+/** The SQL Prisma sends for the read above (bench/lib/floor-server.ts sends the same). */
+const RAW_SQL =
+  'SELECT "id", "name", "description", "billable", "hourly_rate" AS "hourlyRate", "archived", "archived_at" AS "archivedAt", ' +
+  '"created_by" AS "createdBy", "created_at" AS "createdAt", "updated_at" AS "updatedAt" ' +
+  'FROM "public"."projects" WHERE 1=1 ORDER BY "name" ASC LIMIT $1 OFFSET $2';
+
+/**
+ * Decomposition of the gap to the bare floor (no guards on these): the read
+ * through Nest + Express + the global middleware with raw pg, and with the
+ * singleton Prisma client. The tenant is named by `?clientId=`.
+ */
+@ApiExcludeController()
+@Controller('bench/unguarded')
+export class UnguardedBenchController {
+  constructor(
+    private readonly singleton: SingletonTenantClient,
+    private readonly connections: TenantConnectionManager,
+  ) {}
+
+  /** The tenancy runtime's counters (clients, connections, connections opened, evictions). */
+  @Get('stats')
+  stats(): TenantPoolStats {
+    return this.connections.stats();
+  }
+
+  @Get('raw-read')
+  async rawRead(@Query('clientId') clientId: string): Promise<unknown> {
+    const pool = await this.singleton.pool(clientId);
+    return (await pool.query(RAW_SQL, [10, 0])).rows;
+  }
+
+  @Get('prisma-read')
+  async prismaRead(@Query('clientId') clientId: string): Promise<unknown> {
     const prisma = await this.singleton.get(clientId);
     return prisma.project.findMany({ take: 10, orderBy: { name: 'asc' } });
   }

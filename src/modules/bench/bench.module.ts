@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SingletonBenchController, SingletonTenantClient, TenantBenchController } from './bench.controller.js';
+import { SingletonBenchController, SingletonTenantClient, TenantBenchController, UnguardedBenchController } from './bench.controller.js';
 
 /** Loaded only with BENCH_ROUTES=true (see bench/). */
-@Module({ controllers: [TenantBenchController, SingletonBenchController], providers: [SingletonTenantClient] })
+@Module({ controllers: [TenantBenchController, SingletonBenchController, UnguardedBenchController], providers: [SingletonTenantClient] })
 export class BenchModule {}
