@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from '../common/prisma-errors.js';
 import { InvalidationService } from './invalidation.service.js';
 import { TenantRecord, TenantRegistryService } from './tenant-registry.service.js';
 import { Semaphore } from './semaphore.js';
+import { installFastScram } from './pg-scram.js';
 
 /**
  * A tenant's Prisma client: the plain generated client. A connection failure
@@ -31,6 +32,16 @@ interface Entry {
   prisma: TenantPrisma;
   leases: number;
   lastUsed: number;
+  /** Recent demand: leases taken, decaying with a time constant of DEMAND_DECAY_MS (see `demand`). */
+  demand: number;
+  demandAt: number;
+}
+
+/** How fast a tenant's recent demand is forgotten when choosing which idle connection to close. */
+const DEMAND_DECAY_MS = 10_000;
+
+function demandNow(e: Entry, now: number): number {
+  return e.demand * Math.exp(-(now - e.demandAt) / DEMAND_DECAY_MS);
 }
 
 export interface TenantLease {
@@ -88,6 +99,8 @@ export class TenantConnectionManager implements OnApplicationShutdown {
     this.idleMs = config.get('TENANT_IDLE_MS');
     this.acquireTimeoutMs = config.get('TENANT_ACQUIRE_TIMEOUT_MS');
     this.budget = new Semaphore(config.get('TENANT_CONNECTION_BUDGET'));
+    // Tenant connections open and close all the time under the budget: cheap SCRAM logins.
+    installFastScram();
     this.sweeper = setInterval(() => void this.sweepIdle(), Math.min(this.idleMs, 10_000));
     this.sweeper.unref();
     // A suspended, deleted or moved client: drop its connections everywhere.
@@ -127,7 +140,10 @@ export class TenantConnectionManager implements OnApplicationShutdown {
       }
     }
     entry.leases++;
-    entry.lastUsed = Date.now();
+    const now = Date.now();
+    entry.lastUsed = now;
+    entry.demand = demandNow(entry, now) + 1;
+    entry.demandAt = now;
     // Move to the most recently used end.
     this.entries.delete(clientId);
     this.entries.set(clientId, entry);
@@ -210,7 +226,16 @@ export class TenantConnectionManager implements OnApplicationShutdown {
     pool.on('release', () => {
       if (budget.waiting > 0) setImmediate(() => budget.waiting > 0 && freeOne());
     });
-    const entry: Entry = { clientId, record, pool, prisma: createTenantClient(pool), leases: 0, lastUsed: Date.now() };
+    const entry: Entry = {
+      clientId,
+      record,
+      pool,
+      prisma: createTenantClient(pool),
+      leases: 0,
+      lastUsed: Date.now(),
+      demand: 0,
+      demandAt: Date.now(),
+    };
     this.entries.set(clientId, entry);
     this.created++;
     this.enforceCap();
@@ -230,18 +255,30 @@ export class TenantConnectionManager implements OnApplicationShutdown {
   }
 
   /**
-   * Called when the budget is exhausted: close one idle connection, of the
-   * least recently used tenant that has one. Only the connection goes; the
+   * Called when the budget is exhausted: close one idle connection, the one
+   * least worth keeping: of the tenant with the least recent demand per open
+   * connection (so a busy tenant keeps its connections and a tenant with
+   * several gives up its extra ones first). Only the connection goes; the
    * tenant's Prisma client stays (creating one costs more than a connection;
    * clients are capped by TENANT_MAX_CLIENTS and closed when idle). Returns
    * true if one is being closed.
    */
   private freeOneConnection(): boolean {
+    const now = Date.now();
+    let victim: Entry | null = null;
+    let lowest = Infinity;
     for (const e of this.entries.values()) {
       const idle = (e.pool as unknown as PoolInternals)._idle;
-      if (idle && idle.length > 0 && removeIfIdle(e.pool, idle[0].client)) return true;
+      if (!idle || idle.length === 0) continue;
+      const value = demandNow(e, now) / e.pool.totalCount;
+      if (value < lowest) {
+        lowest = value;
+        victim = e;
+      }
     }
-    return false;
+    if (!victim) return false;
+    const idle = (victim.pool as unknown as PoolInternals)._idle!;
+    return removeIfIdle(victim.pool, idle[0].client);
   }
 
   private async evict(e: Entry): Promise<void> {

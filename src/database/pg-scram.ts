@@ -1,0 +1,61 @@
+import { createHash, createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { LRUCache } from 'lru-cache';
+
+type Bytes = ArrayBuffer | Uint8Array;
+interface PgCryptoUtils {
+  deriveKey?: (password: string, salt: Uint8Array, iterations: number) => Promise<ArrayBuffer>;
+  hmacSha256?: (key: Bytes, msg: string) => Promise<ArrayBuffer>;
+  sha256?: (data: Bytes) => Promise<ArrayBuffer>;
+}
+
+const toArrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+const bytes = (x: Bytes): Uint8Array => (x instanceof Uint8Array ? x : new Uint8Array(x));
+
+let installed = false;
+
+/**
+ * Makes node-postgres' SCRAM-SHA-256 login cheap on the event loop.
+ *
+ * With one role per tenant database and a connection budget shared by all
+ * tenants, connections open all the time under many-tenant traffic, and the
+ * client side of each SCRAM exchange was ~12% of the service's main-thread
+ * CPU (bench/: many tenants, `--cpu-prof`):
+ * - the PBKDF2 "salted password" (4,096 iterations) depends only on the
+ *   password and the role's salt and iteration count, which the server keeps
+ *   per role, so it is cached (LRU). It is as sensitive as the password,
+ *   which this process already holds in memory (tenant registry), and never
+ *   leaves the process;
+ * - the exchange's HMAC-SHA-256 and SHA-256 steps use node:crypto's
+ *   synchronous functions (microseconds) instead of WebCrypto key imports and
+ *   jobs (promise and thread-pool round trips, nine per login). Same
+ *   functions, same bytes.
+ *
+ * Patches `pg/lib/crypto/utils`, which pg's SASL code calls. If a pg version
+ * lays that out differently nothing is patched and pg works as before.
+ */
+export function installFastScram(maxCachedKeys = 20_000): void {
+  if (installed) return;
+  installed = true;
+  let utils: PgCryptoUtils;
+  try {
+    utils = createRequire(import.meta.url)('pg/lib/crypto/utils') as PgCryptoUtils;
+  } catch {
+    return;
+  }
+  const derive = utils.deriveKey;
+  if (typeof derive !== 'function' || typeof utils.hmacSha256 !== 'function' || typeof utils.sha256 !== 'function') return;
+  const cache = new LRUCache<string, Promise<ArrayBuffer>>({ max: maxCachedKeys });
+  utils.deriveKey = (password, salt, iterations) => {
+    const key = `${iterations}:${Buffer.from(salt).toString('base64')}:${createHash('sha256').update(password).digest('base64')}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = derive(password, salt, iterations);
+      cache.set(key, hit);
+      hit.catch(() => cache.delete(key));
+    }
+    return hit;
+  };
+  utils.hmacSha256 = (key, msg) => Promise.resolve(toArrayBuffer(createHmac('sha256', bytes(key)).update(msg, 'utf8').digest()));
+  utils.sha256 = (data) => Promise.resolve(toArrayBuffer(createHash('sha256').update(bytes(data)).digest()));
+}
