@@ -72,12 +72,48 @@ export function summarizeProfile(file: string, topN = 25): ProfileSummary {
   };
 }
 
-/** `node dist-bench/bench/lib/cpuprofile.js FILE [N]`: prints a profile's summary. */
-if (import.meta.url === `file://${process.argv[1]}`) {
+/**
+ * `node dist-bench/bench/lib/cpuprofile.js FILE [N]`: prints a profile's summary;
+ * `… FILE REGEX [N]`: inclusive time of the functions matching REGEX.
+ */
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[3] && isNaN(Number(process.argv[3]))) {
+  for (const t of inclusiveTimes(process.argv[2], new RegExp(process.argv[3]), Number(process.argv[4] ?? 40))) {
+    console.log(`  ${t.share.toFixed(1).padStart(5)} %  ${t.fn}`);
+  }
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const s = summarizeProfile(process.argv[2], Number(process.argv[3] ?? 40));
   console.log(`${s.totalMs} ms, idle ${s.idleMs} ms\n\nself time by package:`);
   for (const p of s.byPackage.slice(0, 25))
     console.log(`  ${p.share.toFixed(1).padStart(5)} %  ${p.ms.toFixed(0).padStart(7)} ms  ${p.name}`);
   console.log('\nhottest functions (self):');
   for (const f of s.top) console.log(`  ${f.share.toFixed(1).padStart(5)} %  ${f.fn}  ${f.where}`);
+}
+
+/** Inclusive time (self + callees, each stack counted once per function) of functions whose "name url" matches `pattern`. */
+export function inclusiveTimes(file: string, pattern: RegExp, topN = 30): { fn: string; ms: number; share: number }[] {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const keyOf = (n: ProfileNode) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(node_modules|dist-bench)\//, '')}:${n.callFrame.lineNumber + 1}`;
+  const totals = new Map<string, number>();
+  let busy = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const leaf = byId.get(p.samples[i])!;
+    const dt = p.timeDeltas[i] ?? 0;
+    if (leaf.callFrame.functionName === '(idle)') continue;
+    busy += dt;
+    const seen = new Set<string>();
+    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+      const k = keyOf(byId.get(id)!);
+      if (seen.has(k) || !pattern.test(k)) continue;
+      seen.add(k);
+      totals.set(k, (totals.get(k) ?? 0) + dt);
+    }
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topN)
+    .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), share: Math.round((us / busy) * 1000) / 10 }));
 }
