@@ -24,4 +24,14 @@ export const RequestContext = {
   current(): RequestContextStore | undefined {
     return storage.getStore();
   },
+  /**
+   * Runs `fn` outside any request's context. For work that outlives the
+   * request it starts in (closing or opening pools, caches of promises):
+   * promises, timers and sockets keep the context they were created in, and a
+   * long-lived one created inside a request keeps that request's store, and
+   * with it the request's tenant client, reachable (bench/: memory).
+   */
+  detached<T>(fn: () => T): T {
+    return storage.exit(fn);
+  },
 };

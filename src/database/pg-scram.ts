@@ -45,16 +45,15 @@ export function installFastScram(maxCachedKeys = 20_000): void {
   }
   const derive = utils.deriveKey;
   if (typeof derive !== 'function' || typeof utils.hmacSha256 !== 'function' || typeof utils.sha256 !== 'function') return;
-  const cache = new LRUCache<string, Promise<ArrayBuffer>>({ max: maxCachedKeys });
-  utils.deriveKey = (password, salt, iterations) => {
+  // Values, not promises: a promise keeps the async context (request) it was made in.
+  const cache = new LRUCache<string, ArrayBuffer>({ max: maxCachedKeys });
+  utils.deriveKey = async (password, salt, iterations) => {
     const key = `${iterations}:${Buffer.from(salt).toString('base64')}:${createHash('sha256').update(password).digest('base64')}`;
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = derive(password, salt, iterations);
-      cache.set(key, hit);
-      hit.catch(() => cache.delete(key));
-    }
-    return hit;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const derived = await derive(password, salt, iterations);
+    cache.set(key, derived);
+    return derived;
   };
   utils.hmacSha256 = (key, msg) => Promise.resolve(toArrayBuffer(createHmac('sha256', bytes(key)).update(msg, 'utf8').digest()));
   utils.sha256 = (data) => Promise.resolve(toArrayBuffer(createHash('sha256').update(bytes(data)).digest()));
