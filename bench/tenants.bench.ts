@@ -86,7 +86,12 @@ export async function runTenantsBench(): Promise<BenchReport> {
       // Per round: service CPU per request, tenant connections opened and Prisma clients created per request.
       const cost: Record<Mode, { cpuUs: number; connsPerReq: number; clientsPerReq: number }[]> = { single: [], zipf: [], uniform: [] };
       const stats = async () =>
-        (await (await fetch(`${svc.url}/api/v1/bench/unguarded/stats`)).json()) as { connectionsOpened: number; created: number };
+        (await (await fetch(`${svc.url}/api/v1/bench/unguarded/stats`)).json()) as {
+          connectionsOpened: number;
+          created: number;
+          clients: number;
+          memory: Record<string, number>;
+        };
       const measured = async (mode: Mode, run: () => Promise<LoadResult>) => {
         const s0 = await stats();
         const c0 = cpuMs(svc.pid);
@@ -146,14 +151,21 @@ export async function runTenantsBench(): Promise<BenchReport> {
         },
       ];
       let soak: LoadResult | null = null;
-      const rssSamples: { t: number; rss: number }[] = [];
+      const rssSamples: ({ t: number; rss: number } & Record<string, number>)[] = [];
       let rssWarm = NaN;
       let rssEnd = NaN;
       if (soakSeconds > 0) {
         const warmAt = Math.min(60, soakSeconds / 5);
         log(`soak: ${soakSeconds} s of mixed reads (RSS baseline after ${warmAt} s)`);
         const started = Date.now();
-        const timer = setInterval(() => rssSamples.push({ t: r1((Date.now() - started) / 1000), rss: rssMiB(svc.pid) }), 5000);
+        const timer = setInterval(() => {
+          const t = r1((Date.now() - started) / 1000);
+          const rss = rssMiB(svc.pid);
+          void stats().then(
+            (st) => rssSamples.push({ t, rss, clients: st.clients, created: st.created, ...st.memory }),
+            () => rssSamples.push({ t, rss }),
+          );
+        }, 5000);
         const warm = setTimeout(() => (rssWarm = rssMiB(svc.pid)), warmAt * 1000);
         try {
           soak = await load({ url: svc.url, requests: mixed, duration: soakSeconds, connections });

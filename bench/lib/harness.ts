@@ -120,6 +120,8 @@ export async function startService(
       JWT_SECRET: BENCH_JWT_SECRET,
       PGAPPNAME: SERVICE_APP_NAMES.other,
       ...env,
+      // BENCH_SERVICE_ENV="K=V,K=V" overrides the service's environment (experiments; not the floor server).
+      ...(opts.script ? {} : serviceEnvOverrides()),
       PORT: String(port),
       HOST: '127.0.0.1',
     },
@@ -155,6 +157,15 @@ export async function startService(
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       }),
   };
+}
+
+function serviceEnvOverrides(): Record<string, string> {
+  return Object.fromEntries(
+    (process.env.BENCH_SERVICE_ENV ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
 }
 
 /** application_name of every connection the service opens (main pool, tenant pools, LISTEN, the rest). */

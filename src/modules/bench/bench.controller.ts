@@ -2,6 +2,7 @@ import { Controller, Get, Injectable, OnModuleDestroy, Query } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import v8 from 'node:v8';
 import { PrismaClient as TenantPrismaClient } from '../../generated/prisma-client/client.js';
 import { RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
@@ -99,10 +100,27 @@ export class UnguardedBenchController {
     private readonly connections: TenantConnectionManager,
   ) {}
 
-  /** The tenancy runtime's counters (clients, connections, connections opened, evictions). */
+  /** The tenancy runtime's counters (clients, connections, connections opened, evictions) and the process's memory. */
   @Get('stats')
-  stats(): TenantPoolStats {
-    return this.connections.stats();
+  stats(@Query('gc') gc?: string): TenantPoolStats & { memory: Record<string, number> } {
+    // With node --expose-gc, ?gc=1 collects first (a leak shows in heapUsed after collection).
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (gc === '1' && collect) collect();
+    const mib = (x: number) => Math.round((x / 1048576) * 10) / 10;
+    const m = process.memoryUsage();
+    const h = v8.getHeapStatistics();
+    return {
+      ...this.connections.stats(),
+      memory: {
+        rss: mib(m.rss),
+        heapUsed: mib(m.heapUsed),
+        heapTotal: mib(m.heapTotal),
+        external: mib(m.external),
+        arrayBuffers: mib(m.arrayBuffers),
+        mallocedMemory: mib(h.malloced_memory),
+        peakMallocedMemory: mib(h.peak_malloced_memory),
+      },
+    };
   }
 
   @Get('raw-read')
