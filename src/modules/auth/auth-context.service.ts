@@ -113,8 +113,10 @@ export class AuthContextService {
         include: { roles: { include: { role: { include: { capabilities: true } } } } },
       });
       if (!u) return null;
+      // A role deleted while this was read can come back as a null relation: it no longer counts.
+      const roles = u.roles.filter((ur) => ur.role !== null);
       const caps = new Set<Capability>();
-      for (const ur of u.roles) {
+      for (const ur of roles) {
         for (const rc of ur.role.capabilities) {
           if (!isCapability(rc.capability)) continue;
           // Defence in depth: a client user never holds a platform capability.
@@ -130,7 +132,7 @@ export class AuthContextService {
         timeZone: u.timeZone,
         isActive: u.isActive,
         twoFactorEnabled: u.twoFactorEnabled,
-        roles: u.roles.map((r) => ({ id: r.role.id, key: r.role.key, name: r.role.name })),
+        roles: roles.map((r) => ({ id: r.role.id, key: r.role.key, name: r.role.name })),
         capabilities: caps,
       };
     });

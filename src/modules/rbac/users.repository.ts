@@ -49,7 +49,12 @@ type SelectedUser = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 
 function toRow(u: SelectedUser): UserWithRolesRow {
   const { roles, ...rest } = u;
-  return { ...rest, roles: roles.map((r) => ({ id: r.role.id, key: r.role.key, name: r.role.name, system: r.role.isSystem })) };
+  return {
+    ...rest,
+    roles: roles
+      .filter((r) => r.role !== null)
+      .map((r) => ({ id: r.role.id, key: r.role.key, name: r.role.name, system: r.role.isSystem })),
+  };
 }
 
 /** The users aggregate (users + their role assignments) in the main database. */
