@@ -178,7 +178,11 @@ export async function runTenantsBench(): Promise<BenchReport> {
           clearInterval(timer);
           clearTimeout(warm);
         }
-        rssEnd = rssMiB(svc.pid);
+        // The end of the load, not after it (RSS drops once the service goes idle): the last sample taken
+        // under load, or now if none.
+        rssEnd = rssSamples.length ? rssSamples[rssSamples.length - 1].rss : rssMiB(svc.pid);
+        raw.rssAfterSoakIdleMiB = rssMiB(svc.pid);
+        raw.rssPeakMiB = Math.max(...rssSamples.map((x) => x.rss), rssWarm);
         raw.soak = { rps: Math.round(soak.rps), p99: soak.p99, errors: soak.errors, non2xx: soak.non2xx, requests: soak.requests };
         raw.rssSamples = rssSamples;
       }
@@ -215,7 +219,9 @@ export async function runTenantsBench(): Promise<BenchReport> {
       if (soak) {
         figures.push(
           below('RSS growth under mixed load (end vs after warm-up)', r3((rssEnd - rssWarm) / rssWarm), 0.1, {
-            detail: `${rssWarm} → ${rssEnd} MiB over ${soakSeconds} s; ${Math.round(soak.rps)} req/s, ${soak.errors + soak.non2xx} errors of ${soak.requests}`,
+            detail:
+              `${rssWarm} → ${rssEnd} MiB over ${soakSeconds} s of load (peak ${raw.rssPeakMiB as number} MiB); ` +
+              `${Math.round(soak.rps)} req/s, ${soak.errors + soak.non2xx} errors of ${soak.requests}`,
           }),
         );
       }
