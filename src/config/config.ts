@@ -80,6 +80,19 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /**
+   * How far V8 lets the heap grow past the live data before a full collection,
+   * in percent (V8's --heap-growing-percent; 0 = V8's own choice, which goes up
+   * to 300 under sustained load, so the resident size keeps creeping up for
+   * many minutes). Applied by main.ts at start.
+   */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  HEAP_GROWING_PERCENT = 100;
+
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   LLM_BASE_URL?: string;

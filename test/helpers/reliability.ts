@@ -484,6 +484,17 @@ export class ServiceProcess {
   }
 
   /** RSS of the process as /metrics reports it. */
+  /** Resident set, V8 heap in use and memory outside the heap (Buffers), from /metrics, in bytes. */
+  async memory(): Promise<{ rss: number; heapUsed: number; external: number }> {
+    const res = await this.http.send({ method: 'GET', path: '/metrics' });
+    const read = (name: string) => {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$`, 'm').exec(res.text);
+      if (!m) throw new Error(`${name} missing from /metrics`);
+      return Number(m[1]);
+    };
+    return { rss: read('process_resident_memory_bytes'), heapUsed: read('nodejs_heap_size_used_bytes'), external: read('nodejs_external_memory_bytes') };
+  }
+
   async rssBytes(): Promise<number> {
     const res = await this.http.send({ method: 'GET', path: '/metrics' });
     const m = /^process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(res.text);
