@@ -1,5 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyHelmet from '@fastify/helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
@@ -45,6 +47,8 @@ async function answers(pool: Pool, ms: number): Promise<boolean> {
 
 /** Builds the HTTP application with every global concern; used by main.ts, tests and benchmarks. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  // SPIKE: HTTP_PLATFORM=fastify selects the Fastify adapter (bench only; not complete).
+  if (process.env.HTTP_PLATFORM === 'fastify') return (await createFastifyApp(config, options)) as unknown as NestExpressApplication;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     abortOnError: false,
@@ -107,6 +111,52 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
 
+  if (options.migrate ?? config.DB_MIGRATE_ON_START) {
+    await app.get(DatabaseBootstrapService).migrateAll();
+  }
+  return app;
+}
+
+const HELMET_CSP = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", "'unsafe-inline'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+  },
+};
+
+async function createFastifyApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ trustProxy: 'loopback', bodyLimit: 256 * 1024 });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.headers['x-request-id'] = requestId;
+    reply.header('x-request-id', requestId);
+    RequestContext.run({ requestId }, () => done());
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(options.logger === false ? false : logger);
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions?.url;
+    metrics.httpDuration.observe(
+      { method: req.method, route: route ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  await app.register(fastifyHelmet, { contentSecurityPolicy: HELMET_CSP });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  const main = app.get(MainPrismaService);
+  app.useGlobalFilters(new AllExceptionsFilter({ mainDatabaseUp: () => answers(main.pool, 1_000) }));
+  app.enableShutdownHooks();
   if (options.migrate ?? config.DB_MIGRATE_ON_START) {
     await app.get(DatabaseBootstrapService).migrateAll();
   }

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+type Res = Response & { raw?: Response };
 import { ClientSuspendedError, NotFoundError, TenantRequiredError, UnauthenticatedError } from '../../../common/errors.js';
 import { RequestContext } from '../../../common/request-context.js';
 import { TenantConnectionManager } from '../../../database/tenant-connection-manager.js';
@@ -33,15 +34,15 @@ export class TenantGuard implements CanActivate {
     if (!client || client.status === 'deleted') throw new NotFoundError('Client');
     if (client.status !== 'active') throw new ClientSuspendedError();
     const lease = await this.connections.acquire(clientId);
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<Res>();
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       lease.release();
     };
-    res.once('finish', release);
-    res.once('close', release);
+    (res.raw ?? res).once('finish', release);
+    (res.raw ?? res).once('close', release);
     const store = RequestContext.current();
     if (!store) {
       release();
