@@ -91,8 +91,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({
     trustProxy: 'loopback',
     bodyLimit: BODY_LIMIT,
-    // As with Express: /a/ matches /a, long path parameters reach the validation pipes (400, not 404).
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
+    // As with Express: /a/ matches /a, paths match case-insensitively (parameters keep their case), and
+    // long path parameters reach the validation pipes (400, not 404).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 8192 },
     genReqId: requestIdFor,
   });
   const fastify = adapter.getInstance();
