@@ -1,3 +1,4 @@
+import nodePath from 'node:path';
 import { benchServer, cpuMs, freshMainDatabase, load, median, startService } from './lib/harness.js';
 import { seedTenants } from './lib/setup.js';
 
@@ -6,6 +7,9 @@ import { seedTenants } from './lib/setup.js';
  * (for trying a change behind an environment switch before keeping it):
  *   AB_A='K=V,…' AB_B='K=V,…' node dist-bench/bench/ab.js [path] [rounds=6] [seconds=5]
  * Both services run at once on the same database; only one is loaded at a time.
+ * AB_A_DIR / AB_B_DIR run that side from another checkout's build instead
+ * (its dist-bench/src/main.js, e.g. a worktree of another commit), to compare
+ * two commits: both must share the database schema.
  */
 const parseEnv = (s = '') =>
   Object.fromEntries(
@@ -24,8 +28,10 @@ async function main(): Promise<void> {
   try {
     const [tenant] = await seedTenants(db.url, 1);
     const base = { DATABASE_URL: db.url, BENCH_ROUTES: 'true' };
-    const a = await startService({ ...base, ...parseEnv(process.env.AB_A) });
-    const b = await startService({ ...base, ...parseEnv(process.env.AB_B) });
+    const from = (dir?: string) =>
+      dir ? { script: nodePath.resolve(dir, 'dist-bench', 'src', 'main.js'), cwd: nodePath.resolve(dir) } : {};
+    const a = await startService({ ...base, ...parseEnv(process.env.AB_A) }, from(process.env.AB_A_DIR));
+    const b = await startService({ ...base, ...parseEnv(process.env.AB_B) }, from(process.env.AB_B_DIR));
     const headers = { authorization: `Bearer ${tenant.token}` };
     const path = route.replace('{clientId}', tenant.clientId);
     try {

@@ -8,7 +8,7 @@ export interface TenancyBenchResult {
   singletonRps: number;
   tenantRps: number;
   floorRps: number;
-  /** Decomposition: Nest + Express + global middleware, raw pg, no guards. */
+  /** Decomposition: Nest (Fastify) + global middleware, raw pg, no guards. */
   nestRawRps: number;
   /** … with the singleton Prisma client instead of raw pg. */
   nestPrismaRps: number;

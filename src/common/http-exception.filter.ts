@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, ErrorDetail, TenantDatabaseUnavailableError } from './errors.js';
 import { RequestContext } from './request-context.js';
@@ -51,8 +51,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<FastifyReply>();
+    const req = ctx.getRequest<FastifyRequest>();
     const store = RequestContext.current();
     const requestId = store?.requestId ?? String(req?.headers?.['x-request-id'] ?? '');
     // Tenant queries go through the plain Prisma client: a tenant database
@@ -68,17 +68,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     this.respond(res, exception, requestId);
   }
 
-  private respond(res: Response, exception: unknown, requestId: string): void {
+  private respond(res: FastifyReply, exception: unknown, requestId: string): void {
     const { body, headers } = this.toBody(exception, requestId);
     if (body.statusCode >= 500 && body.code !== 'SERVICE_UNAVAILABLE' && body.code !== 'TENANT_DATABASE_UNAVAILABLE') {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
     }
-    if (res.headersSent) {
-      res.end();
+    if (res.sent || res.raw.headersSent) {
+      if (!res.raw.writableEnded) res.raw.end();
       return;
     }
-    for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
-    res.status(body.statusCode).json(body);
+    for (const [k, v] of Object.entries(headers ?? {})) res.header(k, v);
+    res.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 
   toBody(exception: unknown, requestId: string): { body: ErrorBody; headers?: Record<string, string> } {
@@ -111,7 +111,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
       return { body: make(status, CODE_BY_STATUS[status] ?? `HTTP_${status}`, message) };
     }
-    // body-parser errors (malformed JSON, too large, bad charset) carry a status.
+    // Body errors (malformed JSON, too large, bad charset; Fastify's and ours) carry a status.
     const e = exception as { status?: number; statusCode?: number; type?: string; message?: string };
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { AppConfig, validateEnvironment } from '../../src/config/config.js';
 import { createApp } from '../../src/app.factory.js';
@@ -70,7 +70,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
 }
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: ReturnType<typeof request>;
   config: AppConfig;
   db: { url: string; adminUrl: string; name: string };
@@ -90,6 +90,8 @@ export async function createTestApp(
   const config = testConfig(db.url, overrides);
   const app = await createApp(config, { migrate: false, logger: false });
   await app.init();
+  // Fastify registers its routes when ready; supertest then drives its Node.js server.
+  await app.getHttpAdapter().getInstance().ready();
   const dbs = app.get(TenantDatabasesService);
   for (const server of dbs.servers) await ensureTemplateOnce(dbs, server.name);
   await app.get(MainPrismaService).$executeRawUnsafe('SELECT 1');

@@ -40,8 +40,8 @@ export interface AuthContext {
   claims: AccessTokenClaims;
 }
 
-declare module 'express-serve-static-core' {
-  interface Request {
+declare module 'fastify' {
+  interface FastifyRequest {
     auth?: AuthContext;
   }
 }

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Capability } from '../rbac/capabilities.js';
 import type { AuthContext } from './auth-context.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
@@ -41,7 +41,7 @@ export function TenantScoped() {
 
 /** The resolved caller (`req.auth`). */
 export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {
-  const auth = ctx.switchToHttp().getRequest<Request>().auth;
+  const auth = ctx.switchToHttp().getRequest<FastifyRequest>().auth;
   if (!auth) throw new Error('Auth() used on a route without RequireCapabilities()');
   return auth;
 });

@@ -89,7 +89,7 @@ const RAW_SQL =
 
 /**
  * Decomposition of the gap to the bare floor (no guards on these): the read
- * through Nest + Express + the global middleware with raw pg, and with the
+ * through Nest (Fastify) + the global middleware with raw pg, and with the
  * singleton Prisma client. The tenant is named by `?clientId=`.
  */
 @ApiExcludeController()

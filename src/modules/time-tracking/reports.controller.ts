@@ -1,7 +1,6 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { pipeline } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { actorFrom } from './actor.js';
@@ -43,19 +42,19 @@ export class ReportsController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string', example: `${CSV_COLUMNS.join(',')}\n` } })
-  exportCsv(@Auth() auth: AuthContext, @Query() query: ReportExportQueryDto, @Res() res: Response): void {
+  exportCsv(@Auth() auth: AuthContext, @Query() query: ReportExportQueryDto, @Res() res: FastifyReply): void {
     // Checked before anything is written, so refusals are ordinary error responses.
     const { filter, stream } = this.reports.exportCsv(actorFrom(auth), query);
-    res.status(200);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="time-entries_${filter.from}_${filter.to}.csv"`);
-    res.setHeader('Cache-Control', 'no-store');
-    pipeline(stream, res, (err) => {
-      // Headers are gone by now: a failure mid-stream can only cut the response short.
-      if (err && !res.writableEnded) {
-        this.logger.error({ err }, 'CSV export failed mid-stream');
-        res.destroy(err);
-      }
+    // Fastify pipes the stream to the response; a failure mid-stream (headers are gone by then) cuts the
+    // response short, and a client that goes away destroys the stream, which stops the reads.
+    stream.once('error', (err) => {
+      if (res.raw.headersSent) this.logger.error({ err }, 'CSV export failed mid-stream');
     });
+    res
+      .status(200)
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="time-entries_${filter.from}_${filter.to}.csv"`)
+      .header('Cache-Control', 'no-store')
+      .send(stream);
   }
 }

@@ -9,7 +9,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
@@ -113,7 +113,7 @@ export class TimeEntriesController {
   @ApiOperation({ summary: "The caller's running timer", description: '200 with the entry, or 204 (empty body) when none runs.' })
   @ApiOkResponse({ type: TimeEntryDto })
   @ApiNoContentResponse({ description: 'No timer runs' })
-  async running(@Auth() auth: AuthContext, @Res({ passthrough: true }) res: Response): Promise<TimeEntryDto | undefined> {
+  async running(@Auth() auth: AuthContext, @Res({ passthrough: true }) res: FastifyReply): Promise<TimeEntryDto | undefined> {
     const entry = await this.entries.running(actorFrom(auth));
     if (!entry) {
       res.status(204);

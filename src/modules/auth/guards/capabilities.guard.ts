@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../../../common/errors.js';
 import { REQUIRED_CAPABILITIES } from '../auth.constants.js';
 import type { Capability } from '../../rbac/capabilities.js';
@@ -12,7 +12,7 @@ export class CapabilitiesGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const required = this.reflector.getAllAndMerge<Capability[]>(REQUIRED_CAPABILITIES, [context.getClass(), context.getHandler()]) ?? [];
-    const auth = context.switchToHttp().getRequest<Request>().auth;
+    const auth = context.switchToHttp().getRequest<FastifyRequest>().auth;
     if (!auth) throw new UnauthenticatedError();
     const missing = required.filter((c) => !auth.user.capabilities.has(c));
     if (missing.length > 0) throw new ForbiddenError(`Missing capability: ${missing.join(', ')}`);

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../../common/errors.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -11,7 +11,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class ImpersonationPolicyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const imp = req.auth?.impersonation;
     if (imp && !imp.allowWrites && !READ_METHODS.has(req.method) && !isEndOwnSession(req)) {
       throw new ForbiddenError('This impersonation session is read-only', 'IMPERSONATION_READ_ONLY');
@@ -21,7 +21,7 @@ export class ImpersonationPolicyGuard implements CanActivate {
 }
 
 /** Ending the impersonation itself is always allowed with its own token. */
-function isEndOwnSession(req: Request): boolean {
+function isEndOwnSession(req: FastifyRequest): boolean {
   const id = req.auth?.impersonation?.sessionId;
   return !!id && req.method === 'POST' && (req.originalUrl ?? req.url).split('?')[0].endsWith(`/impersonation/${id}/end`);
 }

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ServiceUnavailableError, UnauthenticatedError } from '../../../common/errors.js';
 import { isDatabaseUnavailable } from '../../../common/prisma-errors.js';
 import { RequestContext } from '../../../common/request-context.js';
@@ -23,7 +23,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (err && isDatabaseUnavailable(err)) throw new ServiceUnavailableError();
     if (err || !user) throw new UnauthenticatedError();
     const auth = user as unknown as AuthContext;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     req.auth = auth;
     const store = RequestContext.current();
     if (store) {
@@ -33,11 +33,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     }
     if (auth.impersonation) {
       // Every request made with an impersonation token is audited, refused ones included.
-      const res = context.switchToHttp().getResponse<Response>();
+      const res = context.switchToHttp().getResponse<FastifyReply>();
       const sessionId = auth.impersonation.sessionId;
       const method = req.method;
       const path = (req.originalUrl ?? req.url).split('?')[0];
-      res.once('finish', () => this.audit.record(sessionId, method, path, res.statusCode));
+      res.raw.once('finish', () => this.audit.record(sessionId, method, path, res.raw.statusCode));
     }
     return user as T;
   }

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientSuspendedError, NotFoundError, TenantRequiredError, UnauthenticatedError } from '../../../common/errors.js';
 import { RequestContext } from '../../../common/request-context.js';
 import { TenantConnectionManager } from '../../../database/tenant-connection-manager.js';
@@ -25,7 +25,7 @@ export class TenantGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const scoped = this.reflector.getAllAndOverride<boolean>(TENANT_SCOPED, [context.getHandler(), context.getClass()]);
     if (!scoped) return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const clientId = req.auth?.user.clientId;
     if (!req.auth) throw new UnauthenticatedError();
     if (!clientId) throw new TenantRequiredError();
@@ -33,15 +33,16 @@ export class TenantGuard implements CanActivate {
     if (!client || client.status === 'deleted') throw new NotFoundError('Client');
     if (client.status !== 'active') throw new ClientSuspendedError();
     const lease = await this.connections.acquire(clientId);
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<FastifyReply>();
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       lease.release();
     };
-    res.once('finish', release);
-    res.once('close', release);
+    // The Node.js response: 'finish' when it was sent, 'close' when the client went away first.
+    res.raw.once('finish', release);
+    res.raw.once('close', release);
     const store = RequestContext.current();
     if (!store) {
       release();
