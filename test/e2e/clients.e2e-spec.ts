@@ -7,8 +7,6 @@ import { TenantRegistryService } from '../../src/database/tenant-registry.servic
 import { AuthContextService } from '../../src/modules/auth/auth-context.service.js';
 import type { AccessTokenClaims } from '../../src/modules/auth/auth-context.js';
 import { DomainError } from '../../src/common/errors.js';
-import passport from 'passport';
-import { JwtStrategy } from '../../src/modules/auth/jwt.strategy.js';
 
 let t: TestApp;
 let admin: { token: string; userId: string };
@@ -29,15 +27,6 @@ function newClientBody(overrides: Record<string, unknown> = {}) {
 async function createClient(body = newClientBody()): Promise<{ id: string; slug: string; adminEmail: string }> {
   const res = await t.http.post('/api/v1/clients').set(auth(admin.token)).send(body).expect(201);
   return { id: res.body.id, slug: res.body.slug, adminEmail: body.admin.email as string };
-}
-
-/**
- * Passport keeps strategies in one process-wide registry: every app instance
- * built in this process re-registers 'jwt' with its own services. After a
- * second instance was started and closed, point it back at the main one.
- */
-function restoreJwtStrategy(app: TestApp): void {
-  passport.use('jwt', app.get(JwtStrategy) as unknown as passport.Strategy);
 }
 
 /** The code an access token gets from the auth pipeline (null = accepted). */
@@ -262,7 +251,6 @@ describe('PATCH /clients/:id', () => {
       expect(res.body.code).toBe('CLIENT_SUSPENDED');
     } finally {
       await second.close();
-      restoreJwtStrategy(t);
     }
   });
 });
@@ -408,7 +396,6 @@ describe('platform admin bootstrap', () => {
     } finally {
       await Promise.all(apps.map((a) => a.close()));
       await db.drop();
-      restoreJwtStrategy(t);
     }
   });
 });

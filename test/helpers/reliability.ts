@@ -492,7 +492,11 @@ export class ServiceProcess {
       if (!m) throw new Error(`${name} missing from /metrics`);
       return Number(m[1]);
     };
-    return { rss: read('process_resident_memory_bytes'), heapUsed: read('nodejs_heap_size_used_bytes'), external: read('nodejs_external_memory_bytes') };
+    return {
+      rss: read('process_resident_memory_bytes'),
+      heapUsed: read('nodejs_heap_size_used_bytes'),
+      external: read('nodejs_external_memory_bytes'),
+    };
   }
 
   async rssBytes(): Promise<number> {

@@ -1,9 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfigService } from '../../config/config.service.js';
 import { AuthContextService } from './auth-context.service.js';
-import { JwtStrategy } from './jwt.strategy.js';
 import { TokenService } from './token.service.js';
 import { ImpersonationAuditService } from './impersonation-audit.service.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
@@ -14,7 +12,6 @@ import { PasswordService } from './password.service.js';
 
 const providers = [
   AuthContextService,
-  JwtStrategy,
   TokenService,
   ImpersonationAuditService,
   JwtAuthGuard,
@@ -28,7 +25,6 @@ const providers = [
 @Global()
 @Module({
   imports: [
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => ({ secret: config.get('JWT_SECRET'), signOptions: { algorithm: 'HS256' } }),

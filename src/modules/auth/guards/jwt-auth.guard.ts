@@ -1,28 +1,53 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ServiceUnavailableError, UnauthenticatedError } from '../../../common/errors.js';
 import { isDatabaseUnavailable } from '../../../common/prisma-errors.js';
 import { RequestContext } from '../../../common/request-context.js';
 import type { AuthContext } from '../auth-context.js';
 import { ImpersonationAuditService } from '../impersonation-audit.service.js';
+import { AuthContextService } from '../auth-context.service.js';
+import { TokenService } from '../token.service.js';
+
+/** `Authorization: Bearer <token>` (scheme case-insensitive), else null. */
+export function bearerToken(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string') return null;
+  const m = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
 
 /**
  * Step 1 of every protected route: a valid, live access token. Any failure
  * is 401 UNAUTHENTICATED (a suspended client is 403 CLIENT_SUSPENDED).
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly audit: ImpersonationAuditService) {
-    super();
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly audit: ImpersonationAuditService,
+    private readonly tokens: TokenService,
+    private readonly contexts: AuthContextService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const token = bearerToken(req.headers.authorization);
+    const claims = token ? this.tokens.verifyAccess(token) : null;
+    if (!claims) return this.handleRequest(null, false, context);
+    let auth: AuthContext;
+    try {
+      auth = await this.contexts.resolve(claims);
+    } catch (err) {
+      return this.handleRequest(err, false, context);
+    }
+    return this.handleRequest(null, auth, context);
   }
 
-  override handleRequest<T = AuthContext>(err: unknown, user: T | false, _info: unknown, context: ExecutionContext): T {
+  /** Maps the outcome: the caller on the request and in the request context, or the error to answer with. */
+  handleRequest(err: unknown, user: AuthContext | false, context: ExecutionContext): true {
     if (err instanceof DomainError) throw err;
     // The main database being down is not the caller's fault: 503, not 401 (clients would drop their tokens).
     if (err && isDatabaseUnavailable(err)) throw new ServiceUnavailableError();
     if (err || !user) throw new UnauthenticatedError();
-    const auth = user as unknown as AuthContext;
+    const auth = user;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     req.auth = auth;
     const store = RequestContext.current();
@@ -39,6 +64,6 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       const path = (req.originalUrl ?? req.url).split('?')[0];
       res.raw.once('finish', () => this.audit.record(sessionId, method, path, res.raw.statusCode));
     }
-    return user as T;
+    return true;
   }
 }
