@@ -45,8 +45,16 @@ export class AppModule {
             },
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+              // The status only: the response headers are the same security headers on every line.
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || req.url?.startsWith('/api/v1/health') === true },
+            autoLogging: {
+              // Probes and scrapes are not logged. originalUrl: Fastify's middleware engine rewrites req.url for mounted middleware.
+              ignore: (req: IncomingMessage & { originalUrl?: string }) => {
+                const url = req.originalUrl ?? req.url ?? '';
+                return url === '/metrics' || url.startsWith('/api/v1/health');
+              },
+            },
           },
         }),
         DatabaseModule,
