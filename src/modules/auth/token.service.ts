@@ -31,18 +31,7 @@ export class TokenService {
    * Whether the session behind it is live is AuthContextService's business.
    */
   verifyAccess(token: string): AccessTokenClaims | null {
-    try {
-      const claims = this.jwt.verify<AccessTokenClaims>(token, {
-        // @nestjs/jwt hands the key to jsonwebtoken as is; its types only list string | Buffer.
-        secret: this.key as unknown as Buffer,
-        issuer: JWT_ISSUER,
-        audience: JWT_AUDIENCE,
-        algorithms: ['HS256'],
-      });
-      return typeof claims === 'object' && claims !== null ? claims : null;
-    } catch {
-      return null;
-    }
+    return this.verify<AccessTokenClaims>(token, JWT_AUDIENCE);
   }
 
   get accessTtl(): number {
@@ -65,9 +54,21 @@ export class TokenService {
   }
 
   verifyPurpose<T extends object>(typ: string, token: string): (T & { typ: string }) | null {
+    const p = this.verify<T & { typ: string }>(token, `freetimechat-${typ}`);
+    return p?.typ === typ ? p : null;
+  }
+
+  /** The payload of a token signed with our key (HS256 only), from our issuer, for `audience`, not expired; else null. */
+  private verify<T extends object>(token: string, audience: string): T | null {
     try {
-      const p = this.jwt.verify<T & { typ: string }>(token, { issuer: JWT_ISSUER, audience: `freetimechat-${typ}`, algorithms: ['HS256'] });
-      return p.typ === typ ? p : null;
+      const payload = this.jwt.verify<T>(token, {
+        // @nestjs/jwt hands the key to jsonwebtoken as is; its types only list string | Buffer.
+        secret: this.key as unknown as Buffer,
+        issuer: JWT_ISSUER,
+        audience,
+        algorithms: ['HS256'],
+      });
+      return typeof payload === 'object' && payload !== null ? payload : null;
     } catch {
       return null;
     }

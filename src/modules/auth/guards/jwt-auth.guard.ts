@@ -15,6 +15,14 @@ export function bearerToken(header: string | string[] | undefined): string | nul
   return m ? m[1] : null;
 }
 
+/** What a failure to resolve the caller is answered with. */
+function refusal(err: unknown): Error {
+  if (err instanceof DomainError) return err; // e.g. 403 CLIENT_SUSPENDED, 401 with its own message
+  // The main database being down is not the caller's fault: 503, not 401 (clients would drop their tokens).
+  if (isDatabaseUnavailable(err)) return new ServiceUnavailableError();
+  return new UnauthenticatedError();
+}
+
 /**
  * Step 1 of every protected route: a valid, live access token. Any failure
  * is 401 UNAUTHENTICATED (a suspended client is 403 CLIENT_SUSPENDED).
@@ -31,24 +39,13 @@ export class JwtAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const token = bearerToken(req.headers.authorization);
     const claims = token ? this.tokens.verifyAccess(token) : null;
-    if (!claims) return this.handleRequest(null, false, context);
+    if (!claims) throw new UnauthenticatedError();
     let auth: AuthContext;
     try {
       auth = await this.contexts.resolve(claims);
     } catch (err) {
-      return this.handleRequest(err, false, context);
+      throw refusal(err);
     }
-    return this.handleRequest(null, auth, context);
-  }
-
-  /** Maps the outcome: the caller on the request and in the request context, or the error to answer with. */
-  handleRequest(err: unknown, user: AuthContext | false, context: ExecutionContext): true {
-    if (err instanceof DomainError) throw err;
-    // The main database being down is not the caller's fault: 503, not 401 (clients would drop their tokens).
-    if (err && isDatabaseUnavailable(err)) throw new ServiceUnavailableError();
-    if (err || !user) throw new UnauthenticatedError();
-    const auth = user;
-    const req = context.switchToHttp().getRequest<FastifyRequest>();
     req.auth = auth;
     const store = RequestContext.current();
     if (store) {
