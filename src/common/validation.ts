@@ -10,8 +10,13 @@ export function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[]
   });
 }
 
-/** Keys that class-transformer silently skips, so whitelisting never sees them. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that whitelisting never flags: class-transformer skips `__proto__`,
+ * `constructor` and `prototype`, and a key named like any Object.prototype
+ * member (`toString`, `valueOf`, `hasOwnProperty`, …) looks to the whitelist
+ * like a property the DTO has.
+ */
+const isPrototypeKey = (key: string) => key === 'prototype' || key in Object.prototype;
 // A NUL character or an unpaired UTF-16 surrogate cannot be stored in PostgreSQL text (or sent by Prisma).
 // eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -32,7 +37,7 @@ export function findUnacceptable(value: unknown, path = '', depth = 0): ErrorDet
   if (!value || typeof value !== 'object' || depth > 32) return null;
   for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;
-    if (!Array.isArray(value) && PROTOTYPE_KEYS.has(key)) return { field, message: `property ${key} should not exist` };
+    if (!Array.isArray(value) && isPrototypeKey(key)) return { field, message: `property ${key} should not exist` };
     if (UNSTORABLE.test(key))
       return { field: path || 'value', message: 'a property name contains a NUL character or an unpaired surrogate' };
     const found = findUnacceptable((value as Record<string, unknown>)[key], field, depth + 1);
