@@ -1,6 +1,9 @@
 import type autocannon from 'autocannon';
+import pg from 'pg';
+import { installFastScram } from '../src/database/pg-scram.js';
+import { TENANT_READ_SQL } from './lib/tenant-read-sql.js';
 import { benchServer, cpuMs, freshMainDatabase, load, LoadResult, median, rssMiB, sampleConnections, startService } from './lib/harness.js';
-import { BenchTenant, seedManyTenants } from './lib/setup.js';
+import { BenchTenant, seedManyTenants, tenantConnection } from './lib/setup.js';
 import { atLeast, atMost, below, BenchReport, envNumber, info, r1, r3, seededRandom, zipfSampler } from './lib/figures.js';
 
 /**
@@ -13,6 +16,12 @@ import { atLeast, atMost, below, BenchReport, envNumber, info, r1, r3, seededRan
  *    round-robin over all tenants, against the same read by one tenant, in
  *    alternating rounds; errors counted; the service's connections sampled
  *    from pg_stat_activity every 50 ms throughout.
+ *    In the same rounds, the machine's ceiling for any design with one
+ *    connection per database: PostgreSQL's rate of new connections (connect
+ *    as a tenant role, the same read, close; as many at once as the load's
+ *    connections), and from it the most throughput Zipf traffic can get when
+ *    the `budget` busiest tenants keep a connection each and every other
+ *    request needs a new one (see zipfCeiling).
  * 2. Memory: RSS after every tenant was touched once, then a soak of mixed
  *    reads (BENCH_SOAK_SECONDS, default 300) with RSS sampled; growth is the
  *    end against the sample after the first warm-up minute.
@@ -83,7 +92,37 @@ export async function runTenantsBench(): Promise<BenchReport> {
       await new Promise((r) => setTimeout(r, 2000));
       raw.rssAfterTouchMiB = rssMiB(svc.pid);
 
+      // Connection churn baseline: tenants from the Zipf tail (which the Zipf load reconnects to most).
+      installFastScram(); // as in the service
+      const churnTargets = await Promise.all(zipfOrder.slice(-50).map((t) => tenantConnection(db.url, t.clientId)));
+      let churnI = 0;
+      const churn = async (seconds: number) => {
+        const started = performance.now();
+        const until = Date.now() + seconds * 1000;
+        let done = 0;
+        let errors = 0;
+        await Promise.all(
+          Array.from({ length: connections }, async () => {
+            while (Date.now() < until) {
+              const c = new pg.Client({ ...churnTargets[churnI++ % churnTargets.length], application_name: 'ftc-bench-churn' });
+              try {
+                await c.connect();
+                await c.query(TENANT_READ_SQL, [10, 0]);
+                done++;
+              } catch {
+                errors++;
+              } finally {
+                await c.end().catch(() => undefined);
+              }
+            }
+          }),
+        );
+        return { rps: done / ((performance.now() - started) / 1000), errors };
+      };
+      const churnRounds: { rps: number; errors: number }[] = [];
+
       // Warm-up, then alternating rounds.
+      await churn(2);
       await single();
       await load({ url: svc.url, requests: spread(zipfPick), duration: 3, connections });
       type Mode = 'single' | 'zipf' | 'uniform';
@@ -111,11 +150,13 @@ export async function runTenantsBench(): Promise<BenchReport> {
         });
       };
       for (let i = 0; i < rounds; i++) {
-        log(`round ${i + 1}/${rounds}: single, zipf, round-robin`);
+        log(`round ${i + 1}/${rounds}: single, zipf, round-robin, connection churn`);
         await measured('single', single);
         await measured('zipf', () => load({ url: svc.url, requests: spread(zipfPick), duration, connections }));
         await measured('uniform', () => load({ url: svc.url, requests: spread(roundRobin), duration, connections }));
+        churnRounds.push(await churn(duration));
       }
+      raw.churnRounds = churnRounds.map((c) => ({ rps: r1(c.rps), errors: c.errors }));
       raw.costPerRequest = Object.fromEntries(
         Object.entries(cost).map(([k, v]) => [
           k,
@@ -194,8 +235,24 @@ export async function runTenantsBench(): Promise<BenchReport> {
       const zipfErrors = errs(res.zipf);
       const costOf = (m: 'single' | 'zipf' | 'uniform') =>
         (raw.costPerRequest as Record<string, { cpuUs: number; connsPerReq: number; clientsPerReq: number }>)[m];
+      const connRate = median(churnRounds.map((c) => c.rps));
+      const zipfCeil = zipfCeiling(n, budget, connRate, singleRps);
+      const uniformCeil = ceilingFor(1 - budget / n, connRate, singleRps);
+      raw.ceiling = { connRate, zipf: zipfCeil, uniform: uniformCeil };
       const figures = [
         info('single-tenant tenant-read throughput (baseline)', Math.round(singleRps), { unit: 'req/s' }),
+        info('PostgreSQL new connections per second on this machine (connect, the read, close)', r1(connRate), {
+          unit: 'conn/s',
+          detail: `${connections} at once, tenant roles, ${churnRounds.reduce((a, c) => a + c.errors, 0)} errors; rounds ${churnRounds.map((c) => Math.round(c.rps)).join(', ')}`,
+        }),
+        info('ceiling for one connection per database: Zipf / single tenant', r3(zipfCeil.rps / singleRps), {
+          detail:
+            `${Math.round(zipfCeil.rps)} req/s at best: with ${budget} connections over ${n} Zipf tenants the busiest ${budget} ` +
+            `get ${(zipfCeil.keptShare * 100).toFixed(1)}% of requests, so ≥ ${r3(zipfCeil.newPerRequest)} new connections per request`,
+        }),
+        info('Zipf throughput / that ceiling', r3(zipfRps / zipfCeil.rps), {
+          detail: `round-robin: ${r3(uniformRps / uniformCeil.rps)} of its ceiling (${Math.round(uniformCeil.rps)} req/s, ≥ ${r3(1 - budget / n)} new connections per request)`,
+        }),
         atLeast('Zipf (s=1) over all tenants / single tenant, throughput', r3(zipfRps / singleRps), 0.7, {
           detail:
             `${Math.round(zipfRps)} vs ${Math.round(singleRps)} req/s, ${n} tenants, p99 ${median(res.zipf.map((x) => x.p99))} ms; ` +
@@ -235,6 +292,23 @@ export async function runTenantsBench(): Promise<BenchReport> {
     await db.drop();
     await server.stop();
   }
+}
+
+/**
+ * The most throughput any design with one connection per tenant database can
+ * get on this machine: a request either finds its tenant's connection open
+ * (the service's own rate, `singleRps`) or opens one (PostgreSQL's rate of new
+ * connections, `connRate`); time per request is the mix of the two.
+ */
+function ceilingFor(newPerRequest: number, connRate: number, singleRps: number) {
+  return { newPerRequest, rps: 1 / (newPerRequest / connRate + (1 - newPerRequest) / singleRps) };
+}
+
+/** Zipf (s = 1) over n tenants: at best the `kept` busiest keep one connection each (their share H(kept)/H(n)). */
+function zipfCeiling(n: number, kept: number, connRate: number, singleRps: number) {
+  const h = (k: number) => Array.from({ length: k }, (_, i) => 1 / (i + 1)).reduce((a, b) => a + b, 0);
+  const keptShare = h(Math.min(kept, n)) / h(n);
+  return { keptShare, ...ceilingFor(1 - keptShare, connRate, singleRps) };
 }
 
 function shuffled<T>(xs: T[], random: () => number): T[] {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import pg from 'pg';
+import { TENANT_READ_SQL as SQL } from './tenant-read-sql.js';
 
 /**
  * The floor for "framework efficiency": the bench's tenant read served by
@@ -18,11 +19,6 @@ const pool = new pg.Pool({
   application_name: 'freetimechat-bench-floor',
 });
 pool.on('error', () => undefined);
-
-const SQL =
-  'SELECT "id", "name", "description", "billable", "hourly_rate" AS "hourlyRate", "archived", "archived_at" AS "archivedAt", ' +
-  '"created_by" AS "createdBy", "created_at" AS "createdAt", "updated_at" AS "updatedAt" ' +
-  'FROM "public"."projects" WHERE 1=1 ORDER BY "name" ASC LIMIT $1 OFFSET $2';
 
 const server = http.createServer((req, res) => {
   if (req.url === '/api/v1/health') {
