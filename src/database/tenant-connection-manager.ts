@@ -211,19 +211,7 @@ export class TenantConnectionManager implements OnApplicationShutdown {
         budget.release();
       }
     }
-    // Under budget pressure a tenant that already has a connection queues on
-    // it instead of opening another: a new connection would close another
-    // tenant's (who then reconnects), and opening one costs far more than
-    // waiting for a query (PostgreSQL starts a backend per connection: ~30 new
-    // connections/s on the bench machine against ~850 reads/s on one). With
-    // room in the budget, a busy tenant grows its pool up to TENANT_POOL_SIZE.
-    class TenantPool extends pg.Pool {
-      _isFull(): boolean {
-        const open = (this as unknown as PoolInternals)._clients!.length;
-        return open >= this.options.max || (open >= 1 && budget.inUse >= budget.capacity);
-      }
-    }
-    const pool = new TenantPool({
+    const pool = new pg.Pool({
       Client: BudgetedClient as unknown as new () => pg.ClientBase,
       host: server.host,
       port: server.port,
@@ -379,11 +367,9 @@ export class TenantConnectionManager implements OnApplicationShutdown {
   }
 }
 
-/** pg-pool keeps idle clients in `_idle`, closes one with `_remove` and asks `_isFull()` before opening one (stable internals since pg-pool 2). */
+/** pg-pool keeps idle clients in `_idle` and closes one with `_remove` (stable internals since pg-pool 2). */
 interface PoolInternals {
   _idle?: { client: pg.PoolClient }[];
-  /** Every client of the pool, connecting, busy or idle; `_isFull()` compares its length with `max`. */
-  _clients?: pg.PoolClient[];
   _remove?: (c: pg.PoolClient, cb?: () => void) => void;
 }
 
