@@ -1,7 +1,7 @@
 import type autocannon from 'autocannon';
 import pg from 'pg';
 import { installFastScram } from '../src/database/pg-scram.js';
-import { TENANT_READ_SQL } from './lib/tenant-read-sql.js';
+import { TENANT_READ_SQL } from '../src/modules/bench/tenant-read-sql.js';
 import { benchServer, cpuMs, freshMainDatabase, load, LoadResult, median, rssMiB, sampleConnections, startService } from './lib/harness.js';
 import { BenchTenant, seedManyTenants, tenantConnection } from './lib/setup.js';
 import { atLeast, atMost, below, BenchReport, envNumber, info, r1, r3, seededRandom, zipfSampler } from './lib/figures.js';

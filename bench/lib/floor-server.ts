@@ -1,6 +1,6 @@
 import http from 'node:http';
 import pg from 'pg';
-import { TENANT_READ_SQL as SQL } from './tenant-read-sql.js';
+import { TENANT_READ_SQL as SQL } from '../../src/modules/bench/tenant-read-sql.js';
 
 /**
  * The floor for "framework efficiency": the bench's tenant read served by

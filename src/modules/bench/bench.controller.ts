@@ -9,6 +9,7 @@ import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
 import { TenantConnectionManager, type TenantPoolStats } from '../../database/tenant-connection-manager.js';
 import { RequestContext } from '../../common/request-context.js';
+import { TENANT_READ_SQL } from './tenant-read-sql.js';
 
 /**
  * Bench-only routes (BENCH_ROUTES=true, never in production): the same read
@@ -81,12 +82,6 @@ export class SingletonBenchController {
   }
 }
 
-/** The SQL Prisma sends for the read above (bench/lib/floor-server.ts sends the same). */
-const RAW_SQL =
-  'SELECT "id", "name", "description", "billable", "hourly_rate" AS "hourlyRate", "archived", "archived_at" AS "archivedAt", ' +
-  '"created_by" AS "createdBy", "created_at" AS "createdAt", "updated_at" AS "updatedAt" ' +
-  'FROM "public"."projects" WHERE 1=1 ORDER BY "name" ASC LIMIT $1 OFFSET $2';
-
 /**
  * Decomposition of the gap to the bare floor (no guards on these): the read
  * through Nest (Fastify) + the global middleware with raw pg, and with the
@@ -126,7 +121,7 @@ export class UnguardedBenchController {
   @Get('raw-read')
   async rawRead(@Query('clientId') clientId: string): Promise<unknown> {
     const pool = await this.singleton.pool(clientId);
-    return (await pool.query(RAW_SQL, [10, 0])).rows;
+    return (await pool.query(TENANT_READ_SQL, [10, 0])).rows;
   }
 
   @Get('prisma-read')
