@@ -237,7 +237,8 @@ export async function runTenantsBench(): Promise<BenchReport> {
         (raw.costPerRequest as Record<string, { cpuUs: number; connsPerReq: number; clientsPerReq: number }>)[m];
       const connRate = median(churnRounds.map((c) => c.rps));
       const zipfCeil = zipfCeiling(n, budget, connRate, singleRps);
-      const uniformCeil = ceilingFor(1 - budget / n, connRate, singleRps);
+      // With fewer tenants than connections, nobody needs a new one.
+      const uniformCeil = ceilingFor(Math.max(0, 1 - budget / n), connRate, singleRps);
       raw.ceiling = { connRate, zipf: zipfCeil, uniform: uniformCeil };
       const figures = [
         info('single-tenant tenant-read throughput (baseline)', Math.round(singleRps), { unit: 'req/s' }),
@@ -247,11 +248,11 @@ export async function runTenantsBench(): Promise<BenchReport> {
         }),
         info('ceiling for one connection per database: Zipf / single tenant', r3(zipfCeil.rps / singleRps), {
           detail:
-            `${Math.round(zipfCeil.rps)} req/s at best: with ${budget} connections over ${n} Zipf tenants the busiest ${budget} ` +
+            `${Math.round(zipfCeil.rps)} req/s at best: with ${budget} connections over ${n} Zipf tenants the busiest ${Math.min(budget, n)} ` +
             `get ${(zipfCeil.keptShare * 100).toFixed(1)}% of requests, so ≥ ${r3(zipfCeil.newPerRequest)} new connections per request`,
         }),
         info('Zipf throughput / that ceiling', r3(zipfRps / zipfCeil.rps), {
-          detail: `round-robin: ${r3(uniformRps / uniformCeil.rps)} of its ceiling (${Math.round(uniformCeil.rps)} req/s, ≥ ${r3(1 - budget / n)} new connections per request)`,
+          detail: `round-robin: ${r3(uniformRps / uniformCeil.rps)} of its ceiling (${Math.round(uniformCeil.rps)} req/s, ≥ ${r3(uniformCeil.newPerRequest)} new connections per request)`,
         }),
         atLeast('Zipf (s=1) over all tenants / single tenant, throughput', r3(zipfRps / singleRps), 0.7, {
           detail:
