@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type autocannon from 'autocannon';
 import pg from 'pg';
 import { installFastScram } from '../src/database/pg-scram.js';
@@ -136,12 +137,23 @@ export async function runTenantsBench(): Promise<BenchReport> {
           clients: number;
           memory: Record<string, number>;
         };
+      // BENCH_PROFILE_DIR: a CPU profile of the service during the first round of each mode.
+      const profileDir = process.env.BENCH_PROFILE_DIR;
       const measured = async (mode: Mode, run: () => Promise<LoadResult>) => {
+        const profiled = profileDir && cost[mode].length === 0;
+        if (profiled) await fetch(`${svc.url}/api/v1/bench/unguarded/profile/start`, { method: 'POST' });
         const s0 = await stats();
         const c0 = cpuMs(svc.pid);
         const r = await run();
         const c1 = cpuMs(svc.pid);
         const s1 = await stats();
+        if (profiled) {
+          const q = new URLSearchParams({ dir: path.resolve(profileDir), name: `tenants-${mode}` });
+          const { file } = (await (await fetch(`${svc.url}/api/v1/bench/unguarded/profile/stop?${q}`, { method: 'POST' })).json()) as {
+            file: string;
+          };
+          log(`profile of ${mode}: ${file}`);
+        }
         res[mode].push(r);
         cost[mode].push({
           cpuUs: Math.round(((c1 - c0) * 1000) / r.requests),

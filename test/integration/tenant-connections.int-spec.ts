@@ -77,6 +77,83 @@ describe('TenantConnectionManager', () => {
   });
 });
 
+describe('TenantConnectionManager under budget pressure', () => {
+  let t: TestApp;
+  let clients: string[];
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      TENANT_MAX_CLIENTS: '10',
+      TENANT_POOL_SIZE: '2',
+      TENANT_CONNECTION_BUDGET: '3',
+      TENANT_IDLE_MS: '60000',
+      TENANT_ACQUIRE_TIMEOUT_MS: '3000',
+    });
+    clients = [];
+    for (let i = 0; i < 5; i++) clients.push(await provisionClient(t, `Pressure ${i}`));
+  });
+  afterAll(() => t.close());
+
+  const connectedDatabases = async (): Promise<string[]> => {
+    const admin = new pg.Client(pgConfigFromUrl(t.db.adminUrl));
+    await admin.connect();
+    try {
+      const r = await admin.query<{ datname: string }>(
+        `SELECT DISTINCT datname FROM pg_stat_activity WHERE datname = ANY($1::text[]) ORDER BY datname`,
+        [clients.map((c) => `freetimechat_${c}`)],
+      );
+      return r.rows.map((row) => row.datname);
+    } finally {
+      await admin.end();
+    }
+  };
+
+  it('closes the idle connection of the tenant with the least recent demand, never the busy one', async () => {
+    const manager = t.get(TenantConnectionManager);
+    const [busy, b, c, d, e] = clients;
+    const read = async (id: string) => {
+      const lease = await manager.acquire(id);
+      try {
+        await lease.prisma.$queryRawUnsafe('SELECT 1');
+      } finally {
+        lease.release();
+      }
+    };
+    for (let i = 0; i < 5; i++) await read(busy);
+    await read(b);
+    await read(c);
+    // Every token is held by an idle connection of another tenant: d and e must each get one at once.
+    const started = Date.now();
+    await read(d);
+    await read(e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(manager.budget.inUse).toBeLessThanOrEqual(3);
+    const open = await connectedDatabases();
+    expect(open).toContain(`freetimechat_${busy}`);
+    expect(open).not.toContain(`freetimechat_${b}`);
+    expect(open).not.toContain(`freetimechat_${c}`);
+  });
+
+  it('finds idle connections of tenants whose clients were closed and reopened', async () => {
+    const manager = t.get(TenantConnectionManager);
+    // Closing a client (suspension) ends its pool; its tenant must not be chosen or counted afterwards.
+    for (const id of clients) await manager.close(id);
+    // Tokens come back as the closed connections end.
+    for (let i = 0; i < 100 && manager.budget.inUse > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(manager.budget.inUse).toBe(0);
+    for (const id of clients) {
+      const lease = await manager.acquire(id);
+      try {
+        await lease.prisma.$queryRawUnsafe('SELECT 1');
+      } finally {
+        lease.release();
+      }
+    }
+    expect(manager.budget.inUse).toBeLessThanOrEqual(3);
+    expect((await connectedDatabases()).length).toBeLessThanOrEqual(3);
+  });
+});
+
 describe('tenant registry invalidation across instances', () => {
   it('is seen by a second instance within one second', async () => {
     const db = await createTestDatabase();

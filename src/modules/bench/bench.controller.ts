@@ -1,8 +1,11 @@
-import { Controller, Get, Injectable, OnModuleDestroy, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Injectable, OnModuleDestroy, Post, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import v8 from 'node:v8';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PrismaClient as TenantPrismaClient } from '../../generated/prisma-client/client.js';
 import { RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
@@ -116,6 +119,33 @@ export class UnguardedBenchController {
         peakMallocedMemory: mib(h.peak_malloced_memory),
       },
     };
+  }
+
+  private profiler: Session | null = null;
+
+  /** Starts a CPU profile of this process (node:inspector), so a bench can profile one phase of its load. */
+  @Post('profile/start')
+  @HttpCode(204)
+  async startProfile(): Promise<void> {
+    if (this.profiler) return;
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    this.profiler = session;
+  }
+
+  /** Stops the profile and writes it as `<dir>/<name>.cpuprofile` (Chrome DevTools, speedscope). */
+  @Post('profile/stop')
+  async stopProfile(@Query('dir') dir: string, @Query('name') name: string): Promise<{ file: string }> {
+    const session = this.profiler;
+    if (!session) return { file: '' };
+    this.profiler = null;
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    const file = path.join(dir, `${name.replace(/[^\w.-]/g, '_')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return { file };
   }
 
   @Get('raw-read')
