@@ -25,7 +25,8 @@ export class MainPrismaService extends PrismaClient implements OnModuleDestroy {
     });
     // An idle connection that dies (server restart) must not crash the process.
     pool.on('error', () => undefined);
-    super({ adapter: new PrismaPg(pool) });
+    // No stack trace captured per query (see createTenantClient).
+    super({ adapter: new PrismaPg(pool), errorFormat: 'minimal' });
     this.pool = pool;
   }
 

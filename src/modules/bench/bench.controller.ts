@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Injectable, OnModuleDestroy, Post, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import v8 from 'node:v8';
 import { Session } from 'node:inspector/promises';
@@ -10,7 +9,7 @@ import { PrismaClient as TenantPrismaClient } from '../../generated/prisma-clien
 import { RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
-import { TenantConnectionManager, type TenantPoolStats } from '../../database/tenant-connection-manager.js';
+import { createTenantClient, TenantConnectionManager, type TenantPoolStats } from '../../database/tenant-connection-manager.js';
 import { RequestContext } from '../../common/request-context.js';
 import { TENANT_READ_SQL } from './tenant-read-sql.js';
 
@@ -45,7 +44,8 @@ export class SingletonTenantClient implements OnModuleDestroy {
         database: rec.databaseName,
         max: 4,
       });
-      this.client = { prisma: new TenantPrismaClient({ adapter: new PrismaPg(pool) }), pool };
+      // The same client as the tenancy runtime's, minus the tenancy.
+      this.client = { prisma: createTenantClient(pool), pool };
     }
     return this.client;
   }
