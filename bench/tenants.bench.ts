@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type autocannon from 'autocannon';
 import pg from 'pg';
@@ -148,10 +149,8 @@ export async function runTenantsBench(): Promise<BenchReport> {
         const c1 = cpuMs(svc.pid);
         const s1 = await stats();
         if (profiled) {
-          const q = new URLSearchParams({ dir: path.resolve(profileDir), name: `tenants-${mode}` });
-          const { file } = (await (await fetch(`${svc.url}/api/v1/bench/unguarded/profile/stop?${q}`, { method: 'POST' })).json()) as {
-            file: string;
-          };
+          const file = path.resolve(profileDir, `tenants-${mode}.cpuprofile`);
+          writeFileSync(file, await (await fetch(`${svc.url}/api/v1/bench/unguarded/profile/stop`, { method: 'POST' })).text());
           log(`profile of ${mode}: ${file}`);
         }
         res[mode].push(r);

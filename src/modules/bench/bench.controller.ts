@@ -3,8 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import pg from 'pg';
 import v8 from 'node:v8';
 import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { PrismaClient as TenantPrismaClient } from '../../generated/prisma-client/client.js';
 import { RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
@@ -135,17 +133,16 @@ export class UnguardedBenchController {
     this.profiler = session;
   }
 
-  /** Stops the profile and writes it as `<dir>/<name>.cpuprofile` (Chrome DevTools, speedscope). */
+  /** Stops the profile and answers it (a `.cpuprofile` document for Chrome DevTools or speedscope); the bench writes it. */
   @Post('profile/stop')
-  async stopProfile(@Query('dir') dir: string, @Query('name') name: string): Promise<{ file: string }> {
+  @HttpCode(200)
+  async stopProfile(): Promise<object | null> {
     const session = this.profiler;
-    if (!session) return { file: '' };
+    if (!session) return null;
     this.profiler = null;
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
-    const file = path.join(dir, `${name.replace(/[^\w.-]/g, '_')}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    return { file };
+    return profile;
   }
 
   @Get('raw-read')
