@@ -10,6 +10,7 @@ import { TenantRegistryService } from '../../database/tenant-registry.service.js
 import { createTenantClient, TenantConnectionManager, type TenantPoolStats } from '../../database/tenant-connection-manager.js';
 import { RequestContext } from '../../common/request-context.js';
 import { TENANT_READ_SQL } from './tenant-read-sql.js';
+import { planCacheStats, type PlanCacheStats } from '../../database/prisma-plan-cache.js';
 
 /**
  * Bench-only routes (BENCH_ROUTES=true, never in production): the same read
@@ -98,7 +99,7 @@ export class UnguardedBenchController {
 
   /** The tenancy runtime's counters (clients, connections, connections opened, evictions) and the process's memory. */
   @Get('stats')
-  stats(@Query('gc') gc?: string): TenantPoolStats & { memory: Record<string, number> } {
+  stats(@Query('gc') gc?: string): TenantPoolStats & { memory: Record<string, number>; plans: PlanCacheStats } {
     // With node --expose-gc, ?gc=1 collects first (a leak shows in heapUsed after collection).
     const collect = (globalThis as { gc?: () => void }).gc;
     if (gc === '1' && collect) collect();
@@ -107,6 +108,7 @@ export class UnguardedBenchController {
     const h = v8.getHeapStatistics();
     return {
       ...this.connections.stats(),
+      plans: planCacheStats(),
       memory: {
         rss: mib(m.rss),
         heapUsed: mib(m.heapUsed),

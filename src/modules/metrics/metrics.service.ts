@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { TenantConnectionManager } from '../../database/tenant-connection-manager.js';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
+import { planCacheStats } from '../../database/prisma-plan-cache.js';
 
 /** Prometheus metrics: request latency, tenant pool figures, connections in use. */
 @Injectable()
@@ -36,5 +37,8 @@ export class MetricsService {
     gauge('tenant_clients_evicted_total', 'Tenant clients closed by LRU or idle eviction', () => connections.stats().evictions);
     gauge('main_db_connections_open', 'Main database connections open', () => main.pool.totalCount);
     gauge('main_db_connections_in_use', 'Main database connections running a query', () => main.pool.totalCount - main.pool.idleCount);
+    gauge('prisma_plans_cached', 'Prisma query plans kept for reuse, all clients', () => planCacheStats().plans);
+    gauge('prisma_plan_cache_hits_total', 'Queries run from a kept Prisma plan', () => planCacheStats().hits);
+    gauge('prisma_plan_cache_misses_total', 'Queries Prisma compiled anew', () => planCacheStats().misses);
   }
 }
