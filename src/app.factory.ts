@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import helmet from 'helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
@@ -12,6 +12,7 @@ import { AppConfig } from './config/config.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { RequestContext } from './common/request-context.js';
+import { requestLogLine } from './common/request-log.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
 import { MainPrismaService } from './database/main-prisma.service.js';
@@ -102,7 +103,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRequest', (req, reply, done) => {
     req.headers['x-request-id'] = req.id;
     reply.header('x-request-id', req.id);
-    RequestContext.run({ requestId: req.id }, done);
+    const store = { requestId: req.id };
+    req.requestContext = store;
+    RequestContext.run(store, done);
   });
   registerBodyParsers(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -113,12 +116,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const logger = app.get(Logger);
   app.useLogger(options.logger === false ? false : logger);
   const metrics = app.get(MetricsService);
+  const log = options.logger === false ? null : PinoLogger.root;
   fastify.addHook('onResponse', (req, reply, done) => {
     // The matched route's template (e.g. /api/v1/projects/:id); unknown routes share one label.
     metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    const line = log && requestLogLine(req, reply.statusCode, reply.elapsedTime, req.requestContext);
+    if (line && log.isLevelEnabled(line.level)) log[line.level](line.fields, line.msg);
     done();
   });
   // Security headers: helmet's middleware built once. (@fastify/helmet rebuilds it, parsing the CSP

@@ -15,6 +15,13 @@ export interface RequestContextStore {
   tenant?: unknown;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's context store (the request log reads it when the response is finished). */
+    requestContext?: RequestContextStore;
+  }
+}
+
 const storage = new AsyncLocalStorage<RequestContextStore>();
 
 export const RequestContext = {
