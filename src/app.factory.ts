@@ -12,7 +12,7 @@ import { AppConfig } from './config/config.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { RequestContext } from './common/request-context.js';
-import { requestLogLine } from './common/request-log.js';
+import { requestLogLevel, requestLogLine } from './common/request-log.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
 import { MainPrismaService } from './database/main-prisma.service.js';
@@ -123,8 +123,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    const line = log && requestLogLine(req, reply.statusCode, reply.elapsedTime, req.requestContext);
-    if (line && log.isLevelEnabled(line.level)) log[line.level](line.fields, line.msg);
+    // The line is only built when its level is on (not at all under LOG_LEVEL=error for a 2xx).
+    if (log?.isLevelEnabled(requestLogLevel(reply.statusCode))) {
+      const line = requestLogLine(req, reply.statusCode, reply.elapsedTime, req.requestContext);
+      if (line) log[line.level](line.fields, line.msg);
+    }
     done();
   });
   // Security headers: helmet's middleware built once. (@fastify/helmet rebuilds it, parsing the CSP

@@ -19,6 +19,11 @@ export function contextLogFields(store: RequestContextStore | undefined): Record
   return fields;
 }
 
+/** The level a finished request is logged at: 5xx at error level. */
+export function requestLogLevel(statusCode: number): 'info' | 'error' {
+  return statusCode >= 500 ? 'error' : 'info';
+}
+
 export interface RequestLogLine {
   level: 'info' | 'error';
   fields: Record<string, unknown>;
@@ -38,9 +43,9 @@ export function requestLogLine(
 ): RequestLogLine | null {
   const path = req.url.split('?')[0];
   if (path === '/metrics' || path.toLowerCase().startsWith('/api/v1/health')) return null;
-  const failed = statusCode >= 500;
+  const level = requestLogLevel(statusCode);
   return {
-    level: failed ? 'error' : 'info',
+    level,
     fields: {
       // Flat: pino-http's serializers (still the root logger's) would read `req`/`res` as Node's objects.
       ...contextLogFields(store),
@@ -50,6 +55,6 @@ export function requestLogLine(
       statusCode,
       responseTime: Math.round(elapsedMs),
     },
-    msg: failed ? 'request errored' : 'request completed',
+    msg: level === 'error' ? 'request errored' : 'request completed',
   };
 }
