@@ -169,13 +169,13 @@ export class EnvironmentVariables {
   @Max(100)
   MAIN_POOL_SIZE = 10;
 
-  /** Prisma query plans kept, all clients together (src/database/prisma-plan-cache.ts); 0 compiles every query anew. */
+  /** Prisma query plans kept, all clients together (~6 kB each; src/database/prisma-plan-cache.ts); 0 compiles every query anew. */
   @IsOptional()
   @int()
   @IsInt()
   @Min(0)
   @Max(1000000)
-  PRISMA_PLAN_CACHE_SIZE = 5000;
+  PRISMA_PLAN_CACHE_SIZE = 2000;
 
   /** Port of the embedded PostgreSQL (used only without DATABASE_URL). */
   @IsOptional()
