@@ -1,5 +1,6 @@
+import http from 'node:http';
 import pg from 'pg';
-import { createTestApp, createTestDatabase, provisionClient, TestApp } from '../helpers/test-app.js';
+import { createTestApp, createTestDatabase, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
 import { InvalidationService } from '../../src/database/invalidation.service.js';
@@ -40,6 +41,31 @@ describe('TenantConnectionManager', () => {
     expect(Number((await leaseA.prisma.$queryRawUnsafe<{ ok: number }[]>('SELECT 1 AS ok'))[0].ok)).toBe(1);
     leaseA.release();
     expect(manager.stats().evictions).toBeGreaterThan(0);
+  });
+
+  // A lease pins a tenant's client against eviction: one left behind by a request would pin it forever.
+  it('releases the lease of every tenant request when its response ends, also when the caller goes away first', async () => {
+    const manager = t.get(TenantConnectionManager);
+    const { token } = await createUserWithToken(t, { clientId: clients[0] });
+    await manager.forClient(clients[0]);
+    const before = manager.stats().leases;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => t.http.get('/api/v1/projects').set('authorization', `Bearer ${token}`)),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(manager.stats().leases).toBe(before);
+    // A caller that hangs up while its query runs.
+    await t.app.listen(0, '127.0.0.1');
+    const url = new URL(await t.app.getUrl());
+    const gone = await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: url.hostname, port: url.port, path: '/api/v1/projects', headers: { authorization: `Bearer ${token}` } });
+      req.on('error', () => resolve(true));
+      setImmediate(() => req.destroy());
+    });
+    expect(gone).toBe(true);
+    const deadline = Date.now() + 2000;
+    while (manager.stats().leases !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(manager.stats().leases).toBe(before);
   });
 
   it('never holds more tenant connections than the budget, all tenants together', async () => {

@@ -34,18 +34,11 @@ export class TenantGuard implements CanActivate {
     if (client.status !== 'active') throw new ClientSuspendedError();
     const lease = await this.connections.acquire(clientId);
     const res = context.switchToHttp().getResponse<FastifyReply>();
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      lease.release();
-    };
-    // The Node.js response: 'finish' when it was sent, 'close' when the client went away first.
-    res.raw.once('finish', release);
-    res.raw.once('close', release);
+    // The Node.js response emits 'close' once it was sent, or when the client went away first.
+    res.raw.once('close', lease.release);
     const store = RequestContext.current();
     if (!store) {
-      release();
+      lease.release();
       throw new Error('Request context missing');
     }
     store.tenant = lease.prisma;
