@@ -19,7 +19,10 @@ import { prismaVersion } from '../generated/prisma-client/internal/prismaNamespa
  * queries (an insert with its values) do not push out the plans of the
  * queries that repeat (a list, a lookup). Plans are frozen deeply when kept:
  * they are shared by concurrent queries, and a write to one would throw
- * instead of corrupting the next query.
+ * instead of corrupting the next query. The remembered query texts hold their
+ * values (ids, hashed tokens, encrypted secrets, as the queries carry them)
+ * in this process's memory only, as the query itself did; they are never
+ * logged or answered (the stats are counts).
  *
  * It wraps `QueryCompiler.prototype.compile` of the exact Prisma version it
  * was verified against (pinned in package.json); with any other version it
