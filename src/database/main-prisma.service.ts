@@ -15,6 +15,8 @@ export class MainPrismaService extends PrismaClient implements OnModuleDestroy {
   readonly pool: pg.Pool;
 
   constructor(config: AppConfigService) {
+    // Process-wide, for every Prisma client: this service is built before any tenant client (the
+    // tenant registry, which every tenant client needs, depends on it), in the service and the CLI.
     installPlanCache(config.get('PRISMA_PLAN_CACHE_SIZE'));
     const pool = new pg.Pool({
       ...pgConfigFromUrl(config.get('DATABASE_URL')),

@@ -10,7 +10,6 @@ import { TenantRecord, TenantRegistryService } from './tenant-registry.service.j
 import { Semaphore } from './semaphore.js';
 import { RequestContext } from '../common/request-context.js';
 import { installFastScram } from './pg-scram.js';
-import { installPlanCache } from './prisma-plan-cache.js';
 
 /**
  * A tenant's Prisma client: the plain generated client. A connection failure
@@ -116,7 +115,6 @@ export class TenantConnectionManager implements OnApplicationShutdown {
     this.budget = new Semaphore(config.get('TENANT_CONNECTION_BUDGET'));
     // Tenant connections open and close all the time under the budget: cheap SCRAM logins.
     installFastScram();
-    installPlanCache(config.get('PRISMA_PLAN_CACHE_SIZE'));
     this.sweeper = setInterval(() => void this.sweepIdle(), Math.min(this.idleMs, 10_000));
     this.sweeper.unref();
     // A suspended, deleted or moved client: drop its connections everywhere.
