@@ -83,6 +83,23 @@ describe('Prisma plan cache', () => {
     }
   });
 
+  it('runs the same upsert again and again from a kept plan, with and without an update', async () => {
+    const prisma = await tenant(a);
+    const project = await prisma.project.create({ data: { name: 'Upserted' } });
+    const userId = randomUUID();
+    for (const update of [{}, { role: 'lead' }]) {
+      for (let i = 0; i < 4; i++) {
+        const m = await prisma.projectMember.upsert({
+          where: { projectId_userId: { projectId: project.id, userId } },
+          create: { projectId: project.id, userId, role: 'member' },
+          update,
+        });
+        expect(m).toMatchObject({ projectId: project.id, userId, role: Object.keys(update).length ? 'lead' : 'member' });
+        expect(m.createdAt).toBeInstanceOf(Date);
+      }
+    }
+  });
+
   it('keeps raw queries and their parameters right', async () => {
     const prisma = await tenant(a);
     for (let i = 0; i < 3; i++) {

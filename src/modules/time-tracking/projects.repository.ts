@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { violatedConstraint } from './db-errors.js';
-import type { Prisma } from '../../generated/prisma-client/client.js';
+import { Prisma } from '../../generated/prisma-client/client.js';
 import { ProjectNameTakenError } from './time-tracking.errors.js';
 
 export interface ProjectRecord {
@@ -166,21 +166,19 @@ export class ProjectsRepository {
     return rows.map(toMember);
   }
 
-  /** Adds the member, or changes the role of an existing one (a missing role keeps the current one, default "member"). */
+  /**
+   * Adds the member, or changes the role of an existing one (a missing role keeps the current one,
+   * default "member"). One statement: Prisma's upsert here is a read and then a write, so a removal
+   * of the same membership landing between them made it return nothing (a 500, found by the fuzz),
+   * and two first upserts at once collided on the key.
+   */
   async upsertMember(projectId: string, userId: string, role: 'member' | 'lead' | undefined): Promise<ProjectMemberRecord> {
-    const run = () =>
-      this.db.projectMember.upsert({
-        where: { projectId_userId: { projectId, userId } },
-        create: { projectId, userId, role: role ?? 'member' },
-        update: role ? { role } : {},
-      });
-    try {
-      return toMember(await run());
-    } catch (err) {
-      // Two concurrent first upserts: the loser retries as an update.
-      if (violatedConstraint(err)?.sqlState === '23505') return toMember(await run());
-      throw err;
-    }
+    const [row] = await this.db.$queryRaw<{ projectId: string; userId: string; role: string; createdAt: Date }[]>(Prisma.sql`
+      INSERT INTO project_members (project_id, user_id, role)
+      VALUES (${projectId}::uuid, ${userId}::uuid, ${role ?? 'member'})
+      ON CONFLICT (project_id, user_id) DO UPDATE SET role = COALESCE(${role ?? null}::text, project_members.role)
+      RETURNING project_id AS "projectId", user_id AS "userId", role, created_at AS "createdAt"`);
+    return toMember(row);
   }
 
   /** True when a membership was removed. */
