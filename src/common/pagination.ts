@@ -51,6 +51,30 @@ export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, keyOf: 
   return { data: slice.map(map), nextCursor: more ? encodeCursor(keyOf(slice[slice.length - 1])) : null };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID in its hyphenated form (what the service's ids are). */
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID.test(v);
+}
+
+/**
+ * An instant as the service writes it into cursors (`Date#toISOString()`,
+ * years 0001–9999). A cursor is the caller's input: anything else (another
+ * format, or a date JavaScript parses but the database driver cannot take,
+ * such as year +275760) is refused as an invalid cursor, never passed on.
+ */
+export function isIsoInstant(v: unknown): v is string {
+  if (typeof v !== 'string' || !/^\d{4}-/.test(v) || v.startsWith('0000')) return false;
+  const t = Date.parse(v);
+  return !Number.isNaN(t) && new Date(t).toISOString() === v;
+}
+
+/** A calendar day `YYYY-MM-DD` that exists, years 0001–9999. */
+export function isIsoDay(v: unknown): v is string {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && isIsoInstant(`${v}T00:00:00.000Z`);
+}
+
 export function isCreatedAtIdCursor(v: Record<string, unknown>): v is { t: string; id: string } {
-  return typeof v.t === 'string' && !Number.isNaN(Date.parse(v.t)) && typeof v.id === 'string' && /^[0-9a-f-]{36}$/i.test(v.id);
+  return isIsoInstant(v.t) && isUuid(v.id);
 }

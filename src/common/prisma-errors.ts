@@ -12,6 +12,8 @@ const CONNECTION_CODES = new Set([
   '57P03', // cannot_connect_now
   '3D000', // database does not exist
   '53300', // too_many_connections
+  '28000', // invalid_authorization_specification: the role may not log in (NOLOGIN, pg_hba)
+  '28P01', // invalid_password: the role's credentials no longer work
   '08000',
   '08001',
   '08003',
@@ -43,7 +45,9 @@ function codesOf(err: unknown, depth = 0): string[] {
   if (
     /Connection terminated|connect ECONNREFUSED|Can't reach database|timeout exceeded when trying to connect|DatabaseNotReachable|terminating connection/i.test(
       msg,
-    )
+    ) ||
+    // Refused at login: ALLOW_CONNECTIONS false (55000) or CONNECT revoked (42501); both codes mean other things in a query.
+    /is not currently accepting connections|permission denied for database/i.test(msg)
   ) {
     codes.push('ECONNREFUSED');
   }

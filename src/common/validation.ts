@@ -17,9 +17,9 @@ export function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[]
  * like a property the DTO has.
  */
 const isPrototypeKey = (key: string) => key === 'prototype' || key in Object.prototype;
-// A NUL character or an unpaired UTF-16 surrogate cannot be stored in PostgreSQL text (or sent by Prisma).
+/** A NUL character or an unpaired UTF-16 surrogate: text PostgreSQL cannot store (or Prisma send). */
 // eslint-disable-next-line no-control-regex
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * The first defect in a request value that validation decorators cannot

@@ -95,3 +95,50 @@ describe('bad input found by fuzzing is a clear 400, never a 500', () => {
     }
   });
 });
+
+describe('cursors are checked before they reach the database (the contract audit found 500s)', () => {
+  const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const uuid = '00000000-0000-4000-8000-000000000000';
+  // Dates JavaScript parses but the driver cannot send, ids that only look like UUIDs, an int8 overflow, NUL.
+  const hostileInstants = [
+    '+275760-09-13T00:00:00.000Z',
+    '-271821-04-20T00:00:00.000Z',
+    '0000-01-01T00:00:00.000Z',
+    '2026-02-30T00:00:00.000Z',
+    '2026-01-01',
+  ];
+
+  it('refuses out-of-range or malformed cursors on every list with 400 VALIDATION_FAILED naming the cursor', async () => {
+    const platform = await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] });
+    const project = (await t.http.post('/api/v1/projects').set(auth).send({ name: 'Cursor project' })).body.id as string;
+    const conversation = (await t.http.post('/api/v1/conversations').set(auth).send({})).body.id as string;
+    const createdAtLists = ['/users', '/roles', '/tasks', '/conversations', '/impersonation/sessions', `/projects/${project}/members`];
+    const cases: [string, string, string?][] = [];
+    for (const path of createdAtLists) {
+      for (const t_ of hostileInstants) cases.push([path, cursor({ t: t_, id: uuid })]);
+      cases.push([path, cursor({ t: '2026-01-01T00:00:00.000Z', id: '-'.repeat(36) })]);
+    }
+    for (const t_ of hostileInstants) cases.push(['/clients', cursor({ t: t_, id: uuid }), `Bearer ${platform.token}`]);
+    for (const s of [...hostileInstants, 12]) cases.push(['/time-entries', cursor({ d: '2026-01-01', s, id: uuid })]);
+    for (const d of ['0000-01-01', '2026-13-01', '2026-02-30', '+12345-01-01'])
+      cases.push(['/time-entries', cursor({ d, s: null, id: uuid })]);
+    for (const s of ['9223372036854775808', '99999999999999999999', '-1', 1])
+      cases.push([`/conversations/${conversation}/messages`, cursor({ s })]);
+    cases.push(['/projects', cursor({ n: 'a\u0000b', id: uuid })], ['/projects', cursor({ n: 'a', id: '-'.repeat(36) })]);
+    for (const [path, c, authorization] of cases) {
+      const res = await t.http.get(`/api/v1${path}?cursor=${c}`).set(authorization ? { authorization } : auth);
+      expect([path, Buffer.from(c, 'base64url').toString(), res.status, res.body.code, res.body.details?.[0]?.field]).toEqual([
+        path,
+        Buffer.from(c, 'base64url').toString(),
+        400,
+        'VALIDATION_FAILED',
+        'cursor',
+      ]);
+    }
+    // The cursors the service hands out still work.
+    for (const path of ['/users', '/roles']) {
+      const first = await t.http.get(`/api/v1${path}?limit=1`).set(auth).expect(200);
+      await t.http.get(`/api/v1${path}?limit=1&cursor=${first.body.nextCursor}`).set(auth).expect(200);
+    }
+  });
+});

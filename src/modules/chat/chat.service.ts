@@ -22,7 +22,9 @@ export function toMessageDto(m: MessageRow): MessageDto {
   };
 }
 
-const isSeqCursor = (v: Record<string, unknown>): v is { s: string } => typeof v.s === 'string' && /^\d{1,19}$/.test(v.s);
+/** A message's sequence number: a positive bigint (PostgreSQL int8), as the service writes it. */
+const isSeqCursor = (v: Record<string, unknown>): v is { s: string } =>
+  typeof v.s === 'string' && /^\d{1,19}$/.test(v.s) && BigInt(v.s) <= 9223372036854775807n;
 
 /** Conversations belong to their user: anyone else's answer 404. */
 @Injectable()

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
-import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
+import { decodeCursor, isCreatedAtIdCursor, isUuid, Page, toPage } from '../../common/pagination.js';
+import { UNSTORABLE } from '../../common/validation.js';
 import type { Actor } from './actor.js';
 import { ClientUsersRepository } from './client-users.repository.js';
 import { ProjectMemberRecord, ProjectRecord, ProjectsRepository, ProjectWrite } from './projects.repository.js';
@@ -24,7 +25,7 @@ export interface CreateProjectInput {
 export type UpdateProjectInput = ProjectWrite;
 
 function isNameIdCursor(v: Record<string, unknown>): v is { n: string; id: string } {
-  return typeof v.n === 'string' && typeof v.id === 'string' && /^[0-9a-f-]{36}$/i.test(v.id);
+  return typeof v.n === 'string' && v.n.length <= 1000 && !UNSTORABLE.test(v.n) && isUuid(v.id);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { ValidationFailedError } from '../../common/errors.js';
+import { isIsoDay, isIsoInstant, isUuid } from '../../common/pagination.js';
 import type { Prisma } from '../../generated/prisma-client/client.js';
 import { violatedConstraint } from './db-errors.js';
 import { dateOnly, isoDay } from './dates.js';
@@ -52,13 +53,7 @@ export interface TimeEntryCursor {
 }
 
 export function isTimeEntryCursor(v: Record<string, unknown>): v is TimeEntryCursor & Record<string, unknown> {
-  return (
-    typeof v.d === 'string' &&
-    /^\d{4}-\d{2}-\d{2}$/.test(v.d) &&
-    (v.s === null || (typeof v.s === 'string' && !Number.isNaN(Date.parse(v.s)))) &&
-    typeof v.id === 'string' &&
-    /^[0-9a-f-]{36}$/i.test(v.id)
-  );
+  return isIsoDay(v.d) && (v.s === null || isIsoInstant(v.s)) && isUuid(v.id);
 }
 
 export function cursorOf(e: TimeEntryRecord): TimeEntryCursor {
