@@ -11,6 +11,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/config.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { NON_JSON_BODY } from './common/no-body.js';
 import { RequestContext } from './common/request-context.js';
 import { requestLogLevel, requestLogLine } from './common/request-log.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
@@ -62,8 +63,9 @@ function bodyError(status: number, type: string, message: string): Error {
 /**
  * Request bodies: JSON only (UTF-8, an object or array at the top level, an
  * empty body is `{}`), at most BODY_LIMIT. Any other content type is read
- * (within the limit) and ignored, so a DTO body sees `undefined` and is
- * refused with 400 VALIDATION_FAILED rather than 415, as before with Express.
+ * (within the limit) and becomes NON_JSON_BODY when it is not empty, which a
+ * DTO body (and a route without one) refuses with 400 VALIDATION_FAILED
+ * rather than 415, as before with Express; no body at all is `undefined`.
  * Keys like `__proto__` are kept as own keys (JSON.parse) for the validation
  * pipe to refuse with a 400 naming the field.
  */
@@ -84,7 +86,9 @@ function registerBodyParsers(fastify: FastifyInstance): void {
       done(bodyError(400, 'entity.parse.failed', 'Malformed JSON in request body'), undefined);
     }
   });
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, _raw, done) => done(null, undefined));
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, raw: Buffer, done) =>
+    done(null, raw.length > 0 ? NON_JSON_BODY : undefined),
+  );
 }
 
 /** Builds the HTTP application (Fastify) with every global concern; used by main.ts, tests and benchmarks. */

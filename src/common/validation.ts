@@ -53,6 +53,9 @@ function isDtoClass(metatype: unknown): boolean {
 
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // No body at all (no content-type, nothing sent) is an empty object: a DTO whose fields are all
+    // optional (POST /conversations {title?}) accepts it, as it does `{}`; required fields are named.
+    if (metadata.type === 'body' && value === undefined) value = {};
     if (metadata.type === 'body' || metadata.type === 'query') {
       if (
         metadata.type === 'body' &&

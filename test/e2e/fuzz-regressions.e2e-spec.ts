@@ -142,3 +142,60 @@ describe('cursors are checked before they reach the database (the contract audit
     }
   });
 });
+
+describe('request bodies on routes that take none, or only optional fields (the contract audit)', () => {
+  const bogus = { bogus: true };
+
+  it('refuses properties sent to a route that takes no body, and changes nothing', async () => {
+    const project = (await t.http.post('/api/v1/projects').set(auth).send({ name: 'No-body project' }).expect(201)).body.id as string;
+    await t.http.post('/api/v1/time-entries/start').set(auth).send({ projectId: project }).expect(201);
+    const refused = [
+      await t.http.post('/api/v1/time-entries/stop').set(auth).send(bogus),
+      await t.http.post('/api/v1/auth/2fa/setup').set(auth).send(bogus),
+      await t.http.post('/api/v1/auth/logout-all').set(auth).send(bogus),
+      await t.http.delete(`/api/v1/projects/${project}`).set(auth).send(bogus),
+      await t.http.delete(`/api/v1/projects/${project}/members/${memberId}`).set(auth).send(bogus),
+      await t.http.post('/api/v1/time-entries/stop').set(auth).send([]),
+      await t.http.post('/api/v1/time-entries/stop').set(auth).set('content-type', 'text/plain').send('stop'),
+    ];
+    for (const res of refused) expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(refused[0].body.details).toEqual([{ field: 'bogus', message: 'property bogus should not exist' }]);
+    // Nothing happened: the timer still runs, the project is not archived, the token still works.
+    expect((await t.http.get('/api/v1/time-entries/running').set(auth)).status).toBe(200);
+    expect((await t.http.get(`/api/v1/projects/${project}`).set(auth).expect(200)).body.archived).toBe(false);
+    // No body, an empty object, or an empty body of another type are all "no body".
+    // (each stopped entry is deleted so that the next timer does not overlap it)
+    const stopAndDelete = async (stop: () => Promise<{ status: number; body: { id: string } }>) => {
+      const stopped = await stop();
+      expect(stopped.status).toBe(200);
+      await t.http.delete(`/api/v1/time-entries/${stopped.body.id}`).set(auth).expect(204);
+    };
+    await stopAndDelete(() => t.http.post('/api/v1/time-entries/stop').set(auth));
+    await t.http.post('/api/v1/time-entries/start').set(auth).send({ projectId: project }).expect(201);
+    await stopAndDelete(() => t.http.post('/api/v1/time-entries/stop').set(auth).send({}));
+    await t.http.post('/api/v1/time-entries/start').set(auth).send({ projectId: project }).expect(201);
+    await stopAndDelete(() => t.http.post('/api/v1/time-entries/stop').set(auth).set('content-type', 'text/plain'));
+    await t.http.delete(`/api/v1/projects/${project}`).set(auth).expect(204);
+  });
+
+  it('takes a request without any body as {} where every field is optional, and names missing required fields', async () => {
+    const created = await t.http.post('/api/v1/conversations').set(auth);
+    expect([created.status, created.body.title ?? null]).toEqual([201, null]);
+    const project = (await t.http.post('/api/v1/projects').set(auth).send({ name: 'Optional-body project' }).expect(201)).body.id as string;
+    const member = await t.http.put(`/api/v1/projects/${project}/members/${memberId}`).set(auth);
+    expect([member.status, member.body.role]).toEqual([200, 'member']);
+    const missing = await t.http.post('/api/v1/projects').set(auth);
+    expect([missing.status, missing.body.code, [...new Set(missing.body.details.map((d: { field: string }) => d.field))]]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      ['name'],
+    ]);
+    // Content that is not JSON is still refused where a body is expected.
+    const text = await t.http.post('/api/v1/conversations').set(auth).set('content-type', 'text/plain').send('title=x');
+    expect([text.status, text.body.code, text.body.details]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      [{ field: 'body', message: 'body must be a JSON object' }],
+    ]);
+  });
+});

@@ -37,6 +37,7 @@ import {
   TwoFactorSetupDto,
   TwoFactorVerifyDto,
 } from './dto/auth.dto.js';
+import { NoBody } from '../../common/no-body.js';
 
 const THROTTLED = {
   description: 'RATE_LIMITED: too many failures for this account or IP; see the Retry-After header (seconds)',
@@ -143,7 +144,7 @@ export class AuthController {
   })
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
-  async logoutAll(@Auth() auth: AuthContext): Promise<void> {
+  async logoutAll(@Auth() auth: AuthContext, @NoBody() _body: undefined): Promise<void> {
     await this.auth.logoutAll(auth);
   }
 
@@ -178,7 +179,7 @@ export class AuthController {
   @ApiOkResponse({ type: TwoFactorSetupDto })
   @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
   @ApiConflictResponse({ description: 'CONFLICT: 2FA is already enabled', type: ErrorResponseDto })
-  setupTwoFactor(@Auth() auth: AuthContext): Promise<TwoFactorSetupDto> {
+  setupTwoFactor(@Auth() auth: AuthContext, @NoBody() _body: undefined): Promise<TwoFactorSetupDto> {
     return this.auth.setupTwoFactor(auth);
   }
 

@@ -15,6 +15,7 @@ import {
   PostMessageDto,
   PostMessageResponseDto,
 } from './dto/chat.dto.js';
+import { NoBody } from '../../common/no-body.js';
 
 @ApiTags('chat')
 @TenantScoped()
@@ -49,7 +50,11 @@ export class ChatController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a conversation and its messages' })
   @ApiNoContentResponse()
-  async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Conversation')) id: string): Promise<void> {
+  async delete(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Conversation')) id: string,
+    @NoBody() _body: undefined,
+  ): Promise<void> {
     await this.chat.delete(actorFrom(auth), id);
   }
 

@@ -18,6 +18,7 @@ import { ClientDto, ClientMigrationResultDto, ClientPageDto, toClientDto } from 
 import { CreateClientDto } from './dto/create-client.dto.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
 import { DeleteClientQueryDto, ListClientsQueryDto } from './dto/client-query.dto.js';
+import { NoBody } from '../../common/no-body.js';
 
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'Client id (an unknown or malformed id answers 404)' } as const;
 
@@ -81,7 +82,7 @@ export class ClientsController {
     type: ErrorResponseDto,
     description: 'MIGRATION_FAILED (rolled back; the error is recorded on the client) or CONFLICT (client not active/suspended)',
   })
-  async migrate(@Param('id') id: string): Promise<ClientMigrationResultDto> {
+  async migrate(@Param('id') id: string, @NoBody() _body: undefined): Promise<ClientMigrationResultDto> {
     return this.clients.migrate(id);
   }
 
@@ -97,7 +98,7 @@ export class ClientsController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED: confirm missing or not the slug' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async delete(@Param('id') id: string, @Query() query: DeleteClientQueryDto): Promise<void> {
+  async delete(@Param('id') id: string, @Query() query: DeleteClientQueryDto, @NoBody() _body: undefined): Promise<void> {
     await this.clients.delete(id, query.confirm);
   }
 }

@@ -18,6 +18,7 @@ import { ImpersonationSessionPageDto, StartImpersonationResponseDto } from './dt
 import { ListImpersonationSessionsQueryDto } from './dto/list-impersonation-sessions.query.dto.js';
 import { StartImpersonationDto } from './dto/start-impersonation.dto.js';
 import { ImpersonationService } from './impersonation.service.js';
+import { NoBody } from '../../common/no-body.js';
 
 /**
  * Not tenant-scoped: platform admins (no client) use it as well as client
@@ -74,7 +75,7 @@ export class ImpersonationController {
   @ApiNoContentResponse({ description: 'Ended (or already ended/expired)' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such session, not yours, or a malformed id', type: ErrorResponseDto })
   @RequireCapabilities()
-  async end(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+  async end(@Auth() auth: AuthContext, @Param('id') id: string, @NoBody() _body: undefined): Promise<void> {
     await this.impersonation.end(auth, id);
   }
 

@@ -19,6 +19,7 @@ import { CapabilityDto, capabilityCatalog } from './dto/capability.dto.js';
 import { CreateRoleDto, RoleDto, RolePageDto, UpdateRoleDto } from './dto/role.dto.js';
 import { IdParamPipe } from './id-param.pipe.js';
 import { RolesService } from './roles.service.js';
+import { NoBody } from '../../common/no-body.js';
 
 const GRANT_403 =
   'FORBIDDEN (missing capability), CAPABILITY_NOT_GRANTABLE (a capability the caller lacks, or a platform capability), SYSTEM_ROLE_READONLY, TENANT_REQUIRED (platform admin)';
@@ -103,7 +104,7 @@ export class RolesController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiForbiddenResponse({ description: GRANT_403, type: ErrorResponseDto })
   @ApiNotFoundResponse({ description: "Unknown role or another client's role", type: ErrorResponseDto })
-  async remove(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('Role')) id: string): Promise<void> {
+  async remove(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('Role')) id: string, @NoBody() _body: undefined): Promise<void> {
     await this.roles.remove(auth, id);
   }
 }

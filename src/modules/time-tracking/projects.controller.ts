@@ -27,6 +27,7 @@ import {
 } from './dto/project.dto.js';
 import { ProjectsService } from './projects.service.js';
 import { UuidParamPipe } from './uuid-param.pipe.js';
+import { NoBody } from '../../common/no-body.js';
 
 const NOT_FOUND = { description: 'No such project, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };
 
@@ -93,7 +94,11 @@ export class ProjectsController {
   })
   @ApiNoContentResponse({ description: 'Archived' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async archive(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Project')) id: string): Promise<void> {
+  async archive(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Project')) id: string,
+    @NoBody() _body: undefined,
+  ): Promise<void> {
     await this.projects.archive(actorFrom(auth), id);
   }
 
@@ -139,6 +144,7 @@ export class ProjectsController {
     @Auth() auth: AuthContext,
     @Param('id', new UuidParamPipe('Project')) id: string,
     @Param('userId', new UuidParamPipe('User')) userId: string,
+    @NoBody() _body: undefined,
   ): Promise<void> {
     await this.projects.removeMember(actorFrom(auth), id, userId);
   }

@@ -15,6 +15,7 @@ import { actorFrom } from './actor.js';
 import { CreateTaskDto, ListTasksQueryDto, TaskDto, TaskPageDto, toTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { TasksService } from './tasks.service.js';
 import { UuidParamPipe } from './uuid-param.pipe.js';
+import { NoBody } from '../../common/no-body.js';
 
 const NOT_FOUND = { description: 'No such task, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };
 
@@ -74,7 +75,7 @@ export class TasksController {
   @ApiOperation({ summary: 'Delete a task', description: 'A hard delete (then 404). Its time entries keep their time and lose the task.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string): Promise<void> {
+  async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string, @NoBody() _body: undefined): Promise<void> {
     await this.tasks.delete(actorFrom(auth), id);
   }
 }

@@ -25,6 +25,7 @@ import {
 } from './dto/time-entry.dto.js';
 import { TimeEntriesService } from './time-entries.service.js';
 import { UuidParamPipe } from './uuid-param.pipe.js';
+import { NoBody } from '../../common/no-body.js';
 
 const NOT_FOUND = { description: 'No such entry, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };
 const INVALID = {
@@ -104,7 +105,7 @@ export class TimeEntriesController {
   })
   @ApiOkResponse({ type: TimeEntryDto })
   @ApiNotFoundResponse({ description: 'No timer runs (NO_RUNNING_TIMER)', type: ErrorResponseDto })
-  async stop(@Auth() auth: AuthContext): Promise<TimeEntryDto> {
+  async stop(@Auth() auth: AuthContext, @NoBody() _body: undefined): Promise<TimeEntryDto> {
     return toTimeEntryDto(await this.entries.stop(actorFrom(auth)));
   }
 
@@ -162,7 +163,11 @@ export class TimeEntriesController {
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Time entry')) id: string): Promise<void> {
+  async delete(
+    @Auth() auth: AuthContext,
+    @Param('id', new UuidParamPipe('Time entry')) id: string,
+    @NoBody() _body: undefined,
+  ): Promise<void> {
     await this.entries.delete(actorFrom(auth), id);
   }
 }
