@@ -81,6 +81,31 @@ describe('POST /clients', () => {
     expect(res.body.slug).toBe(`muller-sohne-${s}`);
   });
 
+  // Found by the contract audit: a second client of the same name, no slug given, was 409 on a slug nobody sent.
+  it('makes a derived slug unique: the same name twice, and three times at once, all 201', async () => {
+    const s = suffix();
+    const body = (i: number) => ({
+      name: `Same Name ${s}`,
+      admin: { email: `same-${i}-${s}@x.test`, name: 'S', password: 'CorrectHorse42' },
+    });
+    const first = await t.http.post('/api/v1/clients').set(auth(admin.token)).send(body(0)).expect(201);
+    const second = await t.http.post('/api/v1/clients').set(auth(admin.token)).send(body(1)).expect(201);
+    expect([first.body.slug, second.body.slug]).toEqual([`same-name-${s}`, `same-name-${s}-2`]);
+    const racing = await Promise.all([2, 3, 4].map((i) => t.http.post('/api/v1/clients').set(auth(admin.token)).send(body(i))));
+    expect(racing.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(racing.map((r) => r.body.slug as string).sort()).toEqual([`same-name-${s}-3`, `same-name-${s}-4`, `same-name-${s}-5`]);
+    // A slug the caller chose is still theirs to choose: taken → 409.
+    const chosen = await t.http
+      .post('/api/v1/clients')
+      .set(auth(admin.token))
+      .send({ ...body(5), slug: `same-name-${s}` });
+    expect([chosen.status, chosen.body.code, chosen.body.details]).toEqual([
+      409,
+      'CONFLICT',
+      [{ field: 'slug', message: 'slug is already taken' }],
+    ]);
+  });
+
   it.each([
     ['a bad slug', newClientBody({ slug: 'Bad_Slug' }), 'slug'],
     ['a slug ending in a hyphen', newClientBody({ slug: 'acme-' }), 'slug'],

@@ -9,7 +9,7 @@ import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pa
 import { Clock } from '../../common/clock.js';
 import type { ClientStatus } from '../../database/tenant-registry.service.js';
 import { UsersService, normalizeEmail } from '../rbac/users.service.js';
-import { SLUG_PATTERN, slugify } from './slug.js';
+import { SLUG_PATTERN, slugify, slugWithSuffix } from './slug.js';
 import { ClientRecord, ClientsRepository } from './clients.repository.js';
 import { ClientMigrationFailedError, ClientStateConflictError, DeleteConfirmationError } from './clients.errors.js';
 import { ClientMigrationsService } from './client-migrations.service.js';
@@ -57,27 +57,33 @@ export class ClientsService {
 
   /** Registers the client, creates its admin and provisions its database; returns once it is active. */
   async createWithAdmin(input: CreateClientInput): Promise<CreatedClient> {
-    const slug = input.slug ?? slugify(input.name);
-    if (!SLUG_PATTERN.test(slug))
+    // A slug the caller chose must be free (409 otherwise); one derived from the name is made unique (acme, acme-2, …).
+    const chosen = input.slug !== undefined;
+    const base = input.slug ?? slugify(input.name);
+    if (!SLUG_PATTERN.test(base))
       throw ValidationFailedError.field('slug', 'slug must be 1-63 lower-case letters, digits or inner hyphens');
     const email = normalizeEmail(input.admin.email);
+    const slugTaken = () =>
+      new ConflictError('This slug is already taken', 'CONFLICT', [{ field: 'slug', message: 'slug is already taken' }]);
     // Cheap pre-checks for a clear 409; the unique constraints decide under concurrency.
-    if (await this.main.client.findUnique({ where: { slug }, select: { id: true } })) {
-      throw new ConflictError('This slug is already taken', 'CONFLICT', [{ field: 'slug', message: 'slug is already taken' }]);
-    }
+    if (chosen && (await this.main.client.findUnique({ where: { slug: base }, select: { id: true } }))) throw slugTaken();
     if (await this.main.user.findUnique({ where: { email }, select: { id: true } })) {
       throw new ConflictError('A user with this e-mail already exists', 'CONFLICT', [
         { field: 'email', message: 'email is already taken' },
       ]);
     }
-    let clientId: string;
-    try {
-      ({ id: clientId } = await this.provisioning.register({ name: input.name.trim(), slug }));
-    } catch (err) {
-      if (constraintViolation(err)?.sqlState === '23505') {
-        throw new ConflictError('This slug is already taken', 'CONFLICT', [{ field: 'slug', message: 'slug is already taken' }]);
+    let clientId!: string;
+    let slug = base;
+    for (let attempt = 0; ; attempt++) {
+      if (!chosen) slug = await this.freeSlug(base);
+      try {
+        ({ id: clientId } = await this.provisioning.register({ name: input.name.trim(), slug }));
+        break;
+      } catch (err) {
+        if (constraintViolation(err)?.sqlState !== '23505') throw err;
+        // Taken meanwhile: a chosen slug is the caller's conflict; a derived one moves on to the next free one.
+        if (chosen || attempt >= 5) throw slugTaken();
       }
-      throw err;
     }
     let adminUserId: string;
     try {
@@ -95,6 +101,17 @@ export class ClientsService {
       throw new ServiceUnavailableError(`The client's database could not be created (client ${clientId} is marked failed)`);
     }
     return { clientId, adminUserId };
+  }
+
+  /** The first of `base`, `base-2`, `base-3`, … that no client has (deleted clients keep theirs). */
+  private async freeSlug(base: string): Promise<string> {
+    const taken = new Set(
+      (await this.main.client.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((c) => c.slug),
+    );
+    for (let n = 1; ; n++) {
+      const candidate = slugWithSuffix(base, n);
+      if (!taken.has(candidate)) return candidate;
+    }
   }
 
   /** POST /clients: the created client as the registry now holds it. */

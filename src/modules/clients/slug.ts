@@ -12,3 +12,10 @@ export function slugify(name: string): string {
 }
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** `base` for n = 1, else `base-n`, the base shortened so the whole stays within 63 characters. */
+export function slugWithSuffix(base: string, n: number): string {
+  if (n <= 1) return base;
+  const suffix = `-${n}`;
+  return `${base.slice(0, 63 - suffix.length).replace(/-+$/g, '')}${suffix}`;
+}
