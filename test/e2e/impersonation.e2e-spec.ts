@@ -343,6 +343,20 @@ describe('the token stops working', () => {
     await sessions(imp.token).expect(401);
   });
 
+  // Found by the contract audit: the impersonation token belongs to no login session and kept working.
+  it("when the impersonator logs out everywhere (POST /auth/logout-all), and only the impersonator's sessions end", async () => {
+    const impersonator = await user(clientA, ['client-admin']);
+    const target = await user(clientA, ['member']);
+    const imp = await impersonate(impersonator, target);
+    const other = await impersonate(platformAdmin, target);
+    await t.http.get(`${API}/auth/me`).set(bearer(imp.token)).expect(200);
+    await t.http.post(`${API}/auth/logout-all`).set(bearer(impersonator.token)).expect(204);
+    await t.http.get(`${API}/auth/me`).set(bearer(imp.token)).expect(401);
+    await t.http.get(`${API}/auth/me`).set(bearer(other.token)).expect(200);
+    const row = await main.impersonationSession.findUniqueOrThrow({ where: { id: imp.id } });
+    expect([row.endedAt !== null, row.endedReason]).toEqual([true, 'logout_all']);
+  });
+
   it("with 403 CLIENT_SUSPENDED when the target's client is suspended", async () => {
     const clientD = await provisionClient(t, 'Imp Suspend Later');
     const adminD = await user(clientD, ['client-admin']);

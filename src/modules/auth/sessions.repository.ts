@@ -96,4 +96,13 @@ export class SessionsRepository {
           RETURNING id::text AS id`;
     return rows.map((r) => r.id);
   }
+
+  /** Ends every running impersonation session the user started; returns their ids. */
+  async endImpersonationsBy(impersonatorId: string, reason: string): Promise<string[]> {
+    const rows = await this.main.$queryRaw<{ id: string }[]>`
+      UPDATE impersonation_sessions SET ended_at = now(), ended_reason = ${reason}
+      WHERE impersonator_id = ${impersonatorId}::uuid AND ended_at IS NULL AND expires_at > now()
+      RETURNING id::text AS id`;
+    return rows.map((r) => r.id);
+  }
 }

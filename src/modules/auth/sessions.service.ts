@@ -104,9 +104,16 @@ export class SessionsService {
   }
 
   /** Ends every session of the user (but `exceptSessionId`). */
+  /**
+   * Ends the user's sessions (all, or all but one) and every impersonation
+   * session the user started: an impersonation token belongs to no login
+   * session, and "log out everywhere" or a new password must not leave one
+   * working (they answer 401 on their next request, on every instance).
+   */
   async revokeAll(userId: string, reason: string, exceptSessionId?: string): Promise<number> {
     const ids = await this.repo.revokeAllOfUser(userId, reason, exceptSessionId);
     for (const id of ids) await this.invalidation.publish('session', id);
+    for (const id of await this.repo.endImpersonationsBy(userId, reason)) await this.invalidation.publish('impersonation', id);
     return ids.length;
   }
 
