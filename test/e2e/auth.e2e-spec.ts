@@ -517,6 +517,22 @@ describe('two-factor authentication', () => {
       expect(Object.keys(verified.body).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
       await expectLive(verified.body.accessToken);
 
+      // A challenge is good for one sign-in (the contract audit signed in twice with one): spent, even with a
+      // valid backup code, which it does not consume.
+      const reused = await call('post', '/auth/2fa/verify', {
+        body: { challengeToken: first.body.challengeToken, code: backupCodes[5] },
+      });
+      expect([reused.status, reused.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      const racing = await login(s.email);
+      const raced = await Promise.all(
+        [6, 7].map((i) => call('post', '/auth/2fa/verify', { body: { challengeToken: racing.body.challengeToken, code: backupCodes[i] } })),
+      );
+      expect(raced.map((r) => r.status).sort()).toEqual([200, 401]);
+      const unspent = await login(s.email);
+      expect(
+        (await call('post', '/auth/2fa/verify', { body: { challengeToken: unspent.body.challengeToken, code: backupCodes[5] } })).status,
+      ).toBe(200);
+
       // The same code again (same time step) is a replay.
       const second = await login(s.email);
       const replay = await call('post', '/auth/2fa/verify', {

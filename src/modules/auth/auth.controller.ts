@@ -93,7 +93,8 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiUnauthorizedResponse({
-    description: 'INVALID_2FA_CODE (wrong, replayed or spent code), UNAUTHENTICATED (invalid or expired challenge token)',
+    description:
+      'INVALID_2FA_CODE (wrong, replayed or spent code), UNAUTHENTICATED (invalid, expired or already used challenge token: a challenge signs in once)',
     type: ErrorResponseDto,
   })
   @ApiTooManyRequestsResponse(THROTTLED)

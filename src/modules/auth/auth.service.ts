@@ -1,4 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { isUuid } from '../../common/pagination.js';
 import { AppConfigService } from '../../config/config.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
@@ -88,15 +90,20 @@ export class AuthService implements OnModuleInit {
     if (row.twoFactorEnabled) {
       return {
         twoFactorRequired: true,
-        challengeToken: this.tokens.signPurpose(TWO_FACTOR_CHALLENGE, { sub: row.id }, TWO_FACTOR_CHALLENGE_TTL),
+        // The challenge names the session it becomes (`sid`): completing it twice collides on that id.
+        challengeToken: this.tokens.signPurpose(TWO_FACTOR_CHALLENGE, { sub: row.id, sid: randomUUID() }, TWO_FACTOR_CHALLENGE_TTL),
       };
     }
     return this.startSession(row, meta);
   }
 
   async verifyTwoFactor(dto: TwoFactorVerifyDto, meta: ClientMeta): Promise<LoginResponseDto> {
-    const challenge = this.tokens.verifyPurpose<{ sub?: unknown }>(TWO_FACTOR_CHALLENGE, dto.challengeToken);
-    if (!challenge || typeof challenge.sub !== 'string') throw new UnauthenticatedError('Invalid or expired challenge token');
+    const challenge = this.tokens.verifyPurpose<{ sub?: unknown; sid?: unknown }>(TWO_FACTOR_CHALLENGE, dto.challengeToken);
+    if (!challenge || typeof challenge.sub !== 'string' || !isUuid(challenge.sid)) {
+      throw new UnauthenticatedError('Invalid or expired challenge token');
+    }
+    // A challenge is good for one sign-in: once its session exists, it is spent (before any code is tried).
+    if (await this.sessions.wasStarted(challenge.sid)) throw new UnauthenticatedError('Invalid or expired challenge token');
     const attempt = await this.throttle.attempt('2fa', challenge.sub, meta.ip);
     const row = await this.users.findCredentialsById(challenge.sub);
     if (!row || !row.isActive || !row.twoFactorEnabled || !(await this.clientAllowsLogin(row))) {
@@ -108,7 +115,7 @@ export class AuthService implements OnModuleInit {
       throw new InvalidTwoFactorCodeError();
     }
     await attempt.succeeded();
-    return this.startSession(row, meta);
+    return this.startSession(row, meta, challenge.sid);
   }
 
   refresh(refreshToken: string): Promise<IssuedTokens> {
@@ -192,8 +199,8 @@ export class AuthService implements OnModuleInit {
     };
   }
 
-  private async startSession(row: CredentialsRow, meta: ClientMeta): Promise<LoginResponseDto> {
-    const tokens = await this.sessions.start({ id: row.id, clientId: row.clientId }, meta);
+  private async startSession(row: CredentialsRow, meta: ClientMeta, sessionId?: string): Promise<LoginResponseDto> {
+    const tokens = await this.sessions.start({ id: row.id, clientId: row.clientId }, meta, sessionId);
     return { ...tokens, user: await this.profile(row.id) };
   }
 

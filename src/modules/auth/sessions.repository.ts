@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 
 export interface NewSession {
+  /** The session's id when it was promised beforehand (a 2FA challenge names the session it becomes). */
+  id?: string;
   userId: string;
   expiresAt: Date;
   userAgent: string | null;
@@ -25,9 +27,15 @@ export interface RefreshTokenState {
 export class SessionsRepository {
   constructor(private readonly main: MainPrismaService) {}
 
+  /** Whether a session with this id was ever created (revoked or not). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.main.session.count({ where: { id } })) > 0;
+  }
+
   async create(s: NewSession): Promise<string> {
     const session = await this.main.session.create({
       data: {
+        id: s.id,
         userId: s.userId,
         expiresAt: s.expiresAt,
         userAgent: s.userAgent?.slice(0, 500) ?? null,

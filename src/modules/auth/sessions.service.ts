@@ -6,6 +6,7 @@ import { UnauthenticatedError } from '../../common/errors.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { RefreshTokenReusedError } from './auth.errors.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { constraintViolation } from '../../common/prisma-errors.js';
 import { TokenService } from './token.service.js';
 
 export interface IssuedTokens {
@@ -34,6 +35,13 @@ export function hashRefreshToken(token: string): string {
  * its token; reuse of a spent token revokes it. Every revocation is published
  * so access tokens carrying the session id stop at the next request.
  */
+/** A session promised by a 2FA challenge was already started: the challenge is spent. */
+export class SessionAlreadyStartedError extends UnauthenticatedError {
+  constructor() {
+    super('Invalid or expired challenge token');
+  }
+}
+
 @Injectable()
 export class SessionsService {
   constructor(
@@ -49,16 +57,32 @@ export class SessionsService {
   }
 
   /** Starts a session for a user who has fully authenticated. */
-  async start(user: { id: string; clientId: string | null }, meta: ClientMeta): Promise<IssuedTokens> {
+  /**
+   * Starts a session; with `sessionId`, that one (a 2FA challenge's): a second
+   * start with the same id fails on the primary key, so a challenge is
+   * completed once (SessionAlreadyStartedError).
+   */
+  async start(user: { id: string; clientId: string | null }, meta: ClientMeta, sessionId?: string): Promise<IssuedTokens> {
     const refreshToken = newRefreshToken();
-    const sessionId = await this.repo.create({
-      userId: user.id,
-      expiresAt: new Date(this.clock.now().getTime() + this.refreshTtlMs),
-      userAgent: meta.userAgent ?? null,
-      ip: meta.ip ?? null,
-      refreshTokenHash: hashRefreshToken(refreshToken),
-    });
-    return this.issue(user, sessionId, refreshToken);
+    const id = await this.repo
+      .create({
+        id: sessionId,
+        userId: user.id,
+        expiresAt: new Date(this.clock.now().getTime() + this.refreshTtlMs),
+        userAgent: meta.userAgent ?? null,
+        ip: meta.ip ?? null,
+        refreshTokenHash: hashRefreshToken(refreshToken),
+      })
+      .catch((err: unknown) => {
+        if (sessionId && constraintViolation(err)?.sqlState === '23505') throw new SessionAlreadyStartedError();
+        throw err;
+      });
+    return this.issue(user, id, refreshToken);
+  }
+
+  /** Whether the session was ever started (a spent 2FA challenge). */
+  wasStarted(sessionId: string): Promise<boolean> {
+    return this.repo.exists(sessionId);
   }
 
   /**
