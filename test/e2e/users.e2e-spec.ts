@@ -262,6 +262,44 @@ describe('PUT /users/:id/roles', () => {
   });
 });
 
+describe('a client always keeps an active client-admin (found by the contract audit: the only admin could drop their own role)', () => {
+  it('refuses to take client-admin from the last one (409 CONFLICT), also with another admin demoting at once, and changes nothing', async () => {
+    const c = await signup();
+    const adminRole = await roleId('client-admin');
+    const memberRole = await roleId('member');
+    const alone = await call('put', `/users/${c.adminId}/roles`, c.adminToken, { roleIds: [] });
+    expect([alone.status, alone.body.code]).toEqual([409, 'CONFLICT']);
+    expect((await call('get', `/users/${c.adminId}`, c.adminToken)).body.roles.map((r: { name: string }) => r.name)).toEqual([
+      'client-admin',
+    ]);
+    // With a second admin, one may step down; then the other is the last.
+    const second = await member(c, { roleIds: [adminRole] });
+    expect((await call('put', `/users/${c.adminId}/roles`, c.adminToken, { roleIds: [memberRole] })).status).toBe(200);
+    expect((await call('put', `/users/${second.id}/roles`, second.token, { roleIds: [memberRole] })).status).toBe(409);
+    // Two admins demoting each other at once: exactly one succeeds.
+    const third = await member({ ...c, adminToken: second.token }, { roleIds: [adminRole] });
+    const [x, y] = await Promise.all([
+      call('put', `/users/${third.id}/roles`, second.token, { roleIds: [memberRole] }),
+      call('put', `/users/${second.id}/roles`, third.token, { roleIds: [memberRole] }),
+    ]);
+    expect([x.status, y.status].sort()).toEqual([200, 409]);
+    const admins = await main.userRole.count({ where: { roleId: adminRole, user: { clientId: c.clientId, isActive: true } } });
+    expect(admins).toBe(1);
+  });
+
+  it('refuses to deactivate the last active client-admin (409), e.g. by a user manager without the role', async () => {
+    const c = await signup();
+    const memberCaps = (await main.roleCapability.findMany({ where: { role: { key: 'client-admin' } } })).map((x) => x.capability);
+    // Every capability of client-admin, in a custom role: may manage the admin, but is not a client-admin itself.
+    const allCaps = await call('post', '/roles', c.adminToken, { name: `all-${unique()}`, capabilities: memberCaps });
+    expect(allCaps.status).toBe(201);
+    const manager = await member(c, { roleIds: [allCaps.body.id] });
+    const res = await call('patch', `/users/${c.adminId}`, manager.token, { isActive: false });
+    expect([res.status, res.body.code]).toEqual([409, 'CONFLICT']);
+    expect((await call('get', '/auth/me', c.adminToken)).status).toBe(200);
+  });
+});
+
 describe('PATCH /users/:id', () => {
   it('changes name and time zone (canonical spelling)', async () => {
     const m = await member(a);

@@ -74,7 +74,7 @@ export class UserAdminService {
       throw new ForbiddenError('You cannot deactivate yourself');
     }
     if (dto.isActive === false && target.isActive) {
-      const sessions = await this.users.deactivate(id, data);
+      const sessions = await this.users.deactivate(id, data, requireClient(auth));
       await this.invalidation.publish('user', id);
       for (const sid of sessions) await this.invalidation.publish('session', sid);
     } else {
@@ -93,6 +93,7 @@ export class UserAdminService {
     await this.users.replaceRoles(
       id,
       roles.map((r) => r.id),
+      clientId,
     );
     await this.invalidation.publish('user', id);
     return this.get(auth, id);

@@ -71,6 +71,10 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN, TENANT_REQUIRED', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'CONFLICT: deactivating the last active user with the role client-admin (a client always keeps one)',
+    type: ErrorResponseDto,
+  })
   @ApiNotFoundResponse({ description: "Unknown user or another client's user", type: ErrorResponseDto })
   update(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('User')) id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.users.update(auth, id, dto);
@@ -86,6 +90,10 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto, description: 'The user with the new roles' })
   @ApiBadRequestResponse({ description: "VALIDATION_FAILED (e.g. an unknown role or another client's role)", type: ErrorResponseDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN, CAPABILITY_NOT_GRANTABLE, TENANT_REQUIRED', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'CONFLICT: taking client-admin from the last active user holding it (a client always keeps one)',
+    type: ErrorResponseDto,
+  })
   @ApiNotFoundResponse({ description: "Unknown user or another client's user", type: ErrorResponseDto })
   setRoles(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('User')) id: string, @Body() dto: SetUserRolesDto): Promise<UserDto> {
     return this.users.setRoles(auth, id, dto);

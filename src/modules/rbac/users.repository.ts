@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import type { Prisma } from '../../generated/prisma-main/client.js';
+import { ConflictError } from '../../common/errors.js';
 
 export interface UserRow {
   id: string;
@@ -58,6 +59,13 @@ function toRow(u: SelectedUser): UserWithRolesRow {
 }
 
 /** The users aggregate (users + their role assignments) in the main database. */
+/** The change would leave the client without an active client-admin. */
+export class LastClientAdminError extends ConflictError {
+  constructor() {
+    super('The client must keep at least one active user with the role client-admin');
+  }
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly main: MainPrismaService) {}
@@ -115,9 +123,11 @@ export class UsersRepository {
    * Deactivates the user and revokes every live session in one transaction;
    * returns the revoked session ids (to invalidate caches everywhere).
    */
-  async deactivate(id: string, data: { name?: string; timeZone?: string }): Promise<string[]> {
+  async deactivate(id: string, data: { name?: string; timeZone?: string }, clientId: string): Promise<string[]> {
     return this.main.$transaction(async (tx) => {
+      await lockClient(tx, clientId);
       await tx.user.update({ where: { id }, data: { ...data, isActive: false } });
+      await assertKeepsAnAdmin(tx, clientId);
       const revoked = await tx.$queryRaw<{ id: string }[]>`
         UPDATE sessions SET revoked_at = now(), revoked_reason = 'user_deactivated'
         WHERE user_id = ${id}::uuid AND revoked_at IS NULL
@@ -127,10 +137,34 @@ export class UsersRepository {
   }
 
   /** Replaces the user's role set atomically. */
-  async replaceRoles(userId: string, roleIds: readonly string[]): Promise<void> {
+  async replaceRoles(userId: string, roleIds: readonly string[], clientId: string): Promise<void> {
     await this.main.$transaction(async (tx) => {
+      await lockClient(tx, clientId);
       await tx.userRole.deleteMany({ where: { userId, roleId: { notIn: [...roleIds] } } });
       await tx.userRole.createMany({ data: roleIds.map((roleId) => ({ userId, roleId })), skipDuplicates: true });
+      await assertKeepsAnAdmin(tx, clientId);
     });
   }
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Changes to who administers a client are serialized per client (its registry row), so two cannot each remove "the other" admin. */
+async function lockClient(tx: Tx, clientId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM clients WHERE id = ${clientId}::uuid FOR UPDATE`;
+}
+
+/**
+ * A client keeps at least one active user with the system role client-admin:
+ * without one nobody could ever assign roles again (a platform admin reaches
+ * client users only by impersonation, with at most the target's capabilities).
+ * Checked inside the change's transaction, after the change; throws to roll it back.
+ */
+async function assertKeepsAnAdmin(tx: Tx, clientId: string): Promise<void> {
+  const [{ n }] = await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM users u
+    JOIN user_roles ur ON ur.user_id = u.id
+    JOIN roles r ON r.id = ur.role_id AND r.key = 'client-admin' AND r.client_id IS NULL
+    WHERE u.client_id = ${clientId}::uuid AND u.is_active`;
+  if (n === 0) throw new LastClientAdminError();
 }
