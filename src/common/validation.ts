@@ -5,7 +5,12 @@ import { ErrorDetail, ValidationFailedError } from './errors.js';
 export function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    // A missing required field is one detail saying so, not every constraint it fails
+    // ("password must be shorter than … characters" for no password at all); optional fields never get here.
+    const missing = e.value === undefined && e.constraints !== undefined && !('whitelistValidation' in e.constraints);
+    const own = missing
+      ? [{ field, message: `${field} is required` }]
+      : Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...toDetails(e.children ?? [], field)];
   });
 }
@@ -91,7 +96,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // Values are read (a missing field is named as such) but never copied into an error body.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const details = toDetails(errors);
       return new ValidationFailedError(details[0]?.message ?? 'Validation failed', details);

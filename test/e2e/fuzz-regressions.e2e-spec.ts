@@ -190,6 +190,15 @@ describe('request bodies on routes that take none, or only optional fields (the 
       'VALIDATION_FAILED',
       ['name'],
     ]);
+    // A missing required field is named as missing, once (was its first constraint: "must be shorter than …").
+    const login = await t.http.post('/api/v1/auth/login').send({ email: 'nobody@example.test' });
+    expect([login.status, login.body.message, login.body.details]).toEqual([
+      400,
+      'password is required',
+      [{ field: 'password', message: 'password is required' }],
+    ]);
+    const nested = await t.http.post('/api/v1/projects').set(auth).send({ name: 'x', hourlyRate: 'ten' });
+    expect(nested.body.details.map((d: { message: string }) => d.message).join()).not.toContain('required');
     // Content that is not JSON is still refused where a body is expected.
     const text = await t.http.post('/api/v1/conversations').set(auth).set('content-type', 'text/plain').send('title=x');
     expect([text.status, text.body.code, text.body.details]).toEqual([
