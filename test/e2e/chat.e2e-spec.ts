@@ -6,6 +6,7 @@ import { createProjects, memberOf } from '../helpers/chat-fixtures.js';
 import { Clock } from '../../src/common/clock.js';
 import { projectRoot } from '../../src/database/paths.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
+import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 
 interface Step {
   id?: string;
@@ -201,5 +202,36 @@ describe('chat: conversations', () => {
     const admin = await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] });
     const res = await t.http.get('/api/v1/conversations').set('authorization', `Bearer ${admin.token}`).expect(403);
     expect(res.body.code).toBe('TENANT_REQUIRED');
+  });
+});
+
+describe('chat: a role that does not allow what is asked (found by the contract audit)', () => {
+  it('answers in the conversation that the role does not allow it, with no action and nothing changed (was a 403, or "not a member")', async () => {
+    const main = t.get(MainPrismaService);
+    const user = await createUserWithToken(t, { clientId, roleKeys: [], timeZone: sample.timeZone });
+    const role = await main.role.create({
+      data: {
+        clientId,
+        name: `chat only ${user.userId}`,
+        capabilities: { create: ['chat:use', 'projects:read'].map((capability) => ({ capability })) },
+      },
+    });
+    await main.userRole.create({ data: { userId: user.userId, roleId: role.id } });
+    const prisma = await t.get(TenantConnectionManager).forClient(clientId);
+    const name = sample.projects[0];
+    await prisma.projectMember.create({ data: { projectId: projects[name], userId: user.userId } });
+    const conv = await conversation(user.token);
+    for (const [text, capability] of [
+      [`log 1h on ${name}`, 'time-entries:write:own'],
+      ['how many hours did I log today?', 'reports:read:own'],
+      [`start a timer on ${name}`, 'time-entries:write:own'],
+    ] as const) {
+      const body = await say(user.token, conv, text);
+      expect([text, body.actions, body.reply.content]).toEqual([text, [], expect.stringContaining(capability)]);
+    }
+    expect(await entriesOf(user.userId)).toEqual([]);
+    // Every message and answer was kept.
+    const messages = await t.http.get(`/api/v1/conversations/${conv}/messages`).set('authorization', `Bearer ${user.token}`).expect(200);
+    expect(messages.body.data).toHaveLength(6);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Clock } from '../../../common/clock.js';
-import { DomainError } from '../../../common/errors.js';
+import { DomainError, ForbiddenError } from '../../../common/errors.js';
 import type { Actor } from '../../time-tracking/actor.js';
 import { ProjectsService } from '../../time-tracking/projects.service.js';
 import { TimeEntriesService } from '../../time-tracking/time-entries.service.js';
@@ -52,14 +52,24 @@ export class AssistantService {
 
   async respond(actor: Actor, text: string): Promise<AssistantAnswer> {
     const now = this.clock.now();
-    const projects = await this.projects.listVisible(actor, { includeArchived: true });
+    // Without projects:read the assistant knows no project names (a request naming one is then an unknown project).
+    const projects = actor.capabilities.has('projects:read') ? await this.projects.listVisible(actor, { includeArchived: true }) : [];
     const ctx = { now, timeZone: actor.timeZone, projects: projects.map((p) => ({ id: p.id, name: p.name })) };
     let intent = parseMessage(text, ctx);
     if (intent.type === 'smalltalk' && intent.kind === 'other' && this.llm.enabled) {
       const fromModel = await this.llm.understand(text, ctx);
       if (fromModel) intent = fromModel;
     }
-    return this.execute(actor, intent, projects, now);
+    try {
+      return await this.execute(actor, intent, projects, now);
+    } catch (err) {
+      // The caller's role does not allow what they asked (the same check as the REST route's): said in the
+      // conversation, as an answer with no action, rather than failing the whole message with a 403.
+      if (isMissingCapability(err)) {
+        return { reply: `Your role doesn't allow that (${err.message.toLowerCase()}), so nothing was changed.`, actions: [] };
+      }
+      throw err;
+    }
   }
 
   async execute(actor: Actor, intent: Intent, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
@@ -284,6 +294,7 @@ export class AssistantService {
       );
     }
     if (err instanceof ProjectArchivedError) return clarify(`${project.name} is archived, so I can't log time to it.`);
+    if (isMissingCapability(err)) throw err; // answered in respond
     if (err instanceof DomainError && (err.status === 403 || err.status === 404)) {
       return clarify(`You can't log time to ${project.name} (you're not a member of it). Which project should I use?`);
     }
@@ -305,4 +316,9 @@ function clarify(question: string, candidates?: string[]): AssistantAnswer {
 
 function withProject(entry: TimeEntryRecord, project: ProjectRecord | undefined): TimeEntryWithProject {
   return { ...(toTimeEntryDto(entry) as unknown as Record<string, unknown>), projectName: project?.name ?? '' } as TimeEntryWithProject;
+}
+
+/** A refusal for a capability the caller's role lacks (time-tracking.policy), as opposed to "not a member". */
+function isMissingCapability(err: unknown): err is ForbiddenError {
+  return err instanceof ForbiddenError && err.code === 'FORBIDDEN' && err.message.startsWith('Missing capability');
 }
