@@ -160,7 +160,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       .setTitle('FreeTimeChat API')
       .setDescription(
         'Multi-tenant time tracking with a chat assistant. Every error has the body ErrorResponse. ' +
-          'Lists are paginated with `limit` (default 50, max 200) and an opaque `cursor`; responses are `{data, nextCursor}`.',
+          'Lists are paginated with `limit` (default 50, max 200) and an opaque `cursor`; responses are `{data, nextCursor}`. ' +
+          'Unknown body properties are refused (400 VALIDATION_FAILED), also on routes that take no body (their body may be absent or `{}`); ' +
+          'a request without any body counts as `{}`.',
       )
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

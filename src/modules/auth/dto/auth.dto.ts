@@ -18,7 +18,11 @@ export class SignupDto {
   @MaxLength(200)
   companyName: string;
 
-  @ApiPropertyOptional({ example: 'acme', pattern: SLUG_PATTERN.source, description: 'Derived from companyName when omitted' })
+  @ApiPropertyOptional({
+    example: 'acme',
+    pattern: SLUG_PATTERN.source,
+    description: 'A taken slug is 409 CONFLICT; when omitted it is derived from companyName and numbered if taken (acme, acme-2, …)',
+  })
   @OptionalNotNull()
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'slug must be lower-case letters, digits and inner hyphens (1–63 characters)' })

@@ -50,7 +50,9 @@ export class CreateClientDto {
   @ApiPropertyOptional({
     example: 'acme',
     pattern: SLUG_PATTERN.source,
-    description: 'Lower-case letters, digits and inner hyphens, 1–63 characters; derived from the name when absent. Unique.',
+    description:
+      'Lower-case letters, digits and inner hyphens, 1–63 characters. Unique: a taken slug given here is 409 CONFLICT; when absent it is ' +
+      'derived from the name and numbered if taken (acme, acme-2, …).',
   })
   @OptionalNotNull()
   @IsString()
