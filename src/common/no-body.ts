@@ -2,6 +2,9 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ValidationFailedError } from './errors.js';
 
+/** The parsed body of a request that sent content of a type other than JSON (the service reads only JSON). */
+export const NON_JSON_BODY = Symbol('non-JSON request body');
+
 /**
  * Marks a route that takes no request body (e.g. `POST /time-entries/stop`,
  * every `DELETE`): no body, or an empty JSON object, is accepted; any
@@ -10,9 +13,6 @@ import { ValidationFailedError } from './errors.js';
  * the route ignores learns it at once instead of believing they took effect.
  * Without it a route with no `@Body()` never reached the validation pipe.
  */
-/** The parsed body of a request that sent content of a type other than JSON (the service reads only JSON). */
-export const NON_JSON_BODY = Symbol('non-JSON request body');
-
 export const NoBody = createParamDecorator((_data: unknown, ctx: ExecutionContext): undefined => {
   const body = ctx.switchToHttp().getRequest<FastifyRequest>().body;
   if (body === undefined || body === null) return undefined;

@@ -30,11 +30,6 @@ export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/**
- * Sessions: a login creates one (the refresh-token family); refresh rotates
- * its token; reuse of a spent token revokes it. Every revocation is published
- * so access tokens carrying the session id stop at the next request.
- */
 /** A session promised by a 2FA challenge was already started: the challenge is spent. */
 export class SessionAlreadyStartedError extends UnauthenticatedError {
   constructor() {
@@ -42,6 +37,11 @@ export class SessionAlreadyStartedError extends UnauthenticatedError {
   }
 }
 
+/**
+ * Sessions: a login creates one (the refresh-token family); refresh rotates
+ * its token; reuse of a spent token revokes it. Every revocation is published
+ * so access tokens carrying the session id stop at the next request.
+ */
 @Injectable()
 export class SessionsService {
   constructor(
@@ -56,11 +56,11 @@ export class SessionsService {
     return this.config.get('REFRESH_TOKEN_TTL') * 1000;
   }
 
-  /** Starts a session for a user who has fully authenticated. */
   /**
-   * Starts a session; with `sessionId`, that one (a 2FA challenge's): a second
-   * start with the same id fails on the primary key, so a challenge is
-   * completed once (SessionAlreadyStartedError).
+   * Starts a session for a user who has fully authenticated; with
+   * `sessionId`, that one (a 2FA challenge's): a second start with the same
+   * id fails on the primary key, so a challenge is completed once
+   * (SessionAlreadyStartedError).
    */
   async start(user: { id: string; clientId: string | null }, meta: ClientMeta, sessionId?: string): Promise<IssuedTokens> {
     const refreshToken = newRefreshToken();
@@ -127,7 +127,6 @@ export class SessionsService {
     await this.invalidation.publish('session', sessionId);
   }
 
-  /** Ends every session of the user (but `exceptSessionId`). */
   /**
    * Ends the user's sessions (all, or all but one) and every impersonation
    * session the user started: an impersonation token belongs to no login

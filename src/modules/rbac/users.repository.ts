@@ -58,7 +58,6 @@ function toRow(u: SelectedUser): UserWithRolesRow {
   };
 }
 
-/** The users aggregate (users + their role assignments) in the main database. */
 /** The change would leave the client without an active client-admin. */
 export class LastClientAdminError extends ConflictError {
   constructor() {
@@ -66,6 +65,7 @@ export class LastClientAdminError extends ConflictError {
   }
 }
 
+/** The users aggregate (users + their role assignments) in the main database. */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly main: MainPrismaService) {}
