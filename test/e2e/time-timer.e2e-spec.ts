@@ -106,6 +106,29 @@ describe('timers', () => {
     expect(stopped.body).toMatchObject({ startTime: '2026-06-10T13:00:00.000Z', endTime: '2026-06-10T13:00:01.000Z', duration: 1 });
   });
 
+  // Found by the contract audit: the entry of a timer stopped within its first second ends a second after it
+  // started (just after now), and the next start within that second was a 409 TIME_ENTRY_OVERLAP.
+  it('starts the next timer where one stopped within its first second ended: start, stop, start, stop, start in one second', async () => {
+    const u = await newMember();
+    const api = as(t, u);
+    clock.set(new Date('2026-06-10T12:00:00.200Z'));
+    const stopped: { startTime: string; endTime: string; duration: number }[] = [];
+    for (let i = 0; i < 2; i++) {
+      await api.post('/time-entries/start', { projectId }).expect(201);
+      stopped.push((await api.post('/time-entries/stop').expect(200)).body);
+    }
+    const third = await api.post('/time-entries/start', { projectId }).expect(201);
+    expect(stopped.map((e) => [e.startTime, e.endTime, e.duration])).toEqual([
+      ['2026-06-10T12:00:00.000Z', '2026-06-10T12:00:01.000Z', 1],
+      ['2026-06-10T12:00:01.000Z', '2026-06-10T12:00:02.000Z', 1],
+    ]);
+    expect(third.body.startTime).toBe('2026-06-10T12:00:02.000Z');
+    expect((await api.get('/time-entries/running').expect(200)).body.id).toBe(third.body.id);
+    // A second later the timer is stopped normally.
+    clock.set(new Date('2026-06-10T12:00:05.000Z'));
+    expect((await api.post('/time-entries/stop').expect(200)).body).toMatchObject({ endTime: '2026-06-10T12:00:05.000Z', duration: 3 });
+  });
+
   // A forgotten timer cannot produce an entry over the 24 h limit: it stops at start + 24 h.
   it('stops a timer left running over 24 h at start + 24 h', async () => {
     const u = await newMember();

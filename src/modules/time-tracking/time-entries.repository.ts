@@ -145,6 +145,16 @@ export class TimeEntriesRepository {
     return row ? toTimeEntryRecord(row) : null;
   }
 
+  /** The latest end of this user's entries that end after `t` (a timer stopped within its first second ends just after now), else null. */
+  async latestEndAfter(userId: string, t: Date): Promise<Date | null> {
+    const row = await this.db.timeEntry.findFirst({
+      where: { userId, endTime: { gt: t } },
+      orderBy: { endTime: 'desc' },
+      select: { endTime: true },
+    });
+    return row?.endTime ?? null;
+  }
+
   /** A timed entry (or running timer) of this user overlapping [start, end), for a friendlier message. */
   async findOverlapping(userId: string, start: Date, end: Date | null, exceptId?: string): Promise<TimeEntryRecord | null> {
     const row = await this.db.timeEntry.findFirst({

@@ -12,6 +12,8 @@ import { NoRunningTimerError, ProjectArchivedError, TimeEntryOverlapError, Timer
 import { policy } from './time-tracking.policy.js';
 
 export const MAX_DURATION_SECONDS = 86_400;
+/** How far past now a timer's start may be carried to follow an entry that ended within the current second or two. */
+const MAX_TIMER_CARRY_MS = 5_000;
 
 /** Time fields of a request: one of {startTime, endTime}, {startTime, duration} or {date, duration}. */
 export interface TimeFieldsInput {
@@ -170,7 +172,11 @@ export class TimeEntriesService {
     policy.assertCanWriteEntriesOf(actor, actor.userId);
     const project = await this.projectForEntry(actor, input.projectId, actor.userId);
     const taskId = await this.checkTask(input.taskId ?? null, project.id);
-    const startTime = truncateToSecond(this.clock.now());
+    const now = truncateToSecond(this.clock.now());
+    // An entry is at least 1 s, so a timer stopped within its first second ends up to a second after now:
+    // a timer started right after it starts where it ended (not a 409 overlap). A few such seconds at most.
+    const lastEnd = await this.entries.latestEndAfter(actor.userId, now);
+    const startTime = lastEnd && lastEnd.getTime() - now.getTime() <= MAX_TIMER_CARRY_MS ? lastEnd : now;
     const row: TimeEntryWrite = {
       userId: actor.userId,
       projectId: project.id,
