@@ -238,6 +238,22 @@ describe('read-only by default', () => {
     await sessions(imp.token).expect(200);
   });
 
+  // Found by the second contract audit: writes the impersonated user's role lacks answered FORBIDDEN (capabilities ran first).
+  it("refuses with IMPERSONATION_READ_ONLY also writes the impersonated user's role does not allow", async () => {
+    const imp = await impersonate(platformAdmin, memberA);
+    const b = bearer(imp.token);
+    const writes = [
+      await t.http.post(`${API}/projects`).set(b).send({ name: 'Nope' }),
+      await t.http.post(`${API}/users`).set(b).send({ email: 'x@example.test', name: 'X', password: 'long enough pw' }),
+      await t.http.post(`${API}/roles`).set(b).send({ name: 'Nope', capabilities: [] }),
+      await t.http.post(`${API}/impersonation`).set(b).send({ userId: adminA.userId, reason }),
+      await t.http.post(`${API}/time-entries/start`).set(b).send({}),
+    ];
+    for (const res of writes) expect([res.status, res.body.code]).toEqual([403, 'IMPERSONATION_READ_ONLY']);
+    // Reads keep their own answer: the member may not list users.
+    expect((await t.http.get(`${API}/users`).set(b)).body.code).toBe('FORBIDDEN');
+  });
+
   it('passes non-GET requests with allowWrites (the route itself then decides)', async () => {
     const other = await impersonate(platformAdmin, memberA);
     const imp = await impersonate(platformAdmin, adminA, { allowWrites: true });

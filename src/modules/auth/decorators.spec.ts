@@ -18,14 +18,15 @@ class Dummy {
 class DummyController {}
 
 // Authorization must fail closed and in a fixed order: who is calling, then
-// which tenant, then what they may do, then the impersonation policy. A
+// which tenant, then the impersonation policy (API.md: a read-only token's
+// non-GET requests are refused with IMPERSONATION_READ_ONLY), then what they may do. A
 // capability check before authentication would have no caller to check; a
 // tenant check after it would let a suspended client's request reach the
 // capability logic.
 describe('@RequireCapabilities', () => {
-  const expected = [JwtAuthGuard, TenantGuard, CapabilitiesGuard, ImpersonationPolicyGuard];
+  const expected = [JwtAuthGuard, TenantGuard, ImpersonationPolicyGuard, CapabilitiesGuard];
 
-  it('composes the guards in the order authenticate → tenant → capabilities → impersonation policy', () => {
+  it('composes the guards in the order authenticate → tenant → impersonation policy → capabilities', () => {
     expect(GUARDS_METADATA).toBe('__guards__');
     expect(Reflect.getMetadata('__guards__', Dummy.prototype.guarded)).toEqual(expected);
     expect([...GUARD_ORDER]).toEqual(expected);

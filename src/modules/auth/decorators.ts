@@ -14,12 +14,13 @@ import { REQUIRED_CAPABILITIES, TENANT_SCOPED } from './auth.constants.js';
 export { REQUIRED_CAPABILITIES, TENANT_SCOPED };
 
 /** The fixed guard order every protected route runs; a spec pins it. */
-export const GUARD_ORDER = [JwtAuthGuard, TenantGuard, CapabilitiesGuard, ImpersonationPolicyGuard] as const;
+export const GUARD_ORDER = [JwtAuthGuard, TenantGuard, ImpersonationPolicyGuard, CapabilitiesGuard] as const;
 
 /**
- * Protects a route or controller: authenticate → tenant → capabilities →
- * impersonation policy, always in that order. With no arguments it only
- * requires a signed-in caller.
+ * Protects a route or controller: authenticate → tenant → impersonation
+ * policy → capabilities, always in that order (a read-only impersonation
+ * token is refused any write with IMPERSONATION_READ_ONLY, whatever the
+ * target's capabilities). With no arguments it only requires a signed-in caller.
  */
 export function RequireCapabilities(...capabilities: Capability[]) {
   return applyDecorators(

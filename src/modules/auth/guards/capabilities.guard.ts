@@ -5,7 +5,7 @@ import { ForbiddenError, UnauthenticatedError } from '../../../common/errors.js'
 import { REQUIRED_CAPABILITIES } from '../auth.constants.js';
 import type { Capability } from '../../rbac/capabilities.js';
 
-/** Step 3: the caller holds every capability the route requires (fails closed). */
+/** Step 4: the caller holds every capability the route requires (fails closed). */
 @Injectable()
 export class CapabilitiesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}

@@ -5,7 +5,7 @@ import { ForbiddenError } from '../../../common/errors.js';
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Step 4: an impersonation token is read-only unless its session was started
+ * Step 3 (before capabilities): an impersonation token is read-only unless its session was started
  * with allowWrites, so support staff can look without changing anything.
  */
 @Injectable()
