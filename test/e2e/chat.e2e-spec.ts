@@ -235,3 +235,25 @@ describe('chat: a role that does not allow what is asked (found by the contract 
     expect(messages.body.data).toHaveLength(6);
   });
 });
+
+describe("chat: reports are the caller's own hours (found by the second contract audit)", () => {
+  it('answers "how many hours did I log today?" with only the caller\'s time, also for a manager who may read everyone\'s', async () => {
+    const member = await memberOf(t, clientId, Object.values(projects), sample.timeZone);
+    await t.http
+      .post('/api/v1/time-entries')
+      .set('authorization', `Bearer ${member.token}`)
+      .send({ projectId: Object.values(projects)[0], date: localDate(0), duration: 3600 })
+      .expect(201);
+    const manager = await createUserWithToken(t, { clientId, roleKeys: ['manager'], timeZone: sample.timeZone });
+    for (const [who, want] of [
+      [manager, 0],
+      [member, 3600],
+    ] as const) {
+      const conv = await conversation(who.token);
+      for (const text of ['how many hours did I log today?', 'what am I working on?']) {
+        const body = await say(who.token, conv, text);
+        expect([text, body.actions[0]?.type, body.actions[0]?.totalSeconds]).toEqual([text, 'report', want]);
+      }
+    }
+  });
+});

@@ -182,7 +182,14 @@ export class AssistantService {
       project = resolved.project;
     }
     const { from, to } = intent.period;
-    const summary = await this.reports.summary(actor, { from, to, projectId: project?.id, groupBy: intent.groupBy ?? 'project' });
+    // "How much did I log": the caller's own time, also for a manager who may read everyone's.
+    const summary = await this.reports.summary(actor, {
+      from,
+      to,
+      userId: actor.userId,
+      projectId: project?.id,
+      groupBy: intent.groupBy ?? 'project',
+    });
     const running = await this.entries.running(actor);
     const runningProject = running ? projects.find((p) => p.id === running.projectId) : undefined;
     const action: ChatAction = {
@@ -215,7 +222,7 @@ export class AssistantService {
   private async status(actor: Actor, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
     const today = this.today(actor, now);
     const running = await this.entries.running(actor);
-    const summary = await this.reports.summary(actor, { from: today, to: today, groupBy: 'project' });
+    const summary = await this.reports.summary(actor, { from: today, to: today, userId: actor.userId, groupBy: 'project' });
     const project = running ? projects.find((p) => p.id === running.projectId) : undefined;
     const action: ChatAction = {
       type: 'report',
