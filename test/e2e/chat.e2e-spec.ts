@@ -257,3 +257,18 @@ describe("chat: reports are the caller's own hours (found by the second contract
     }
   });
 });
+
+describe('chat: asks which day when none is named clearly (found by the second contract audit)', () => {
+  it('asks for "last week", "31.02." or "2026-02-30" and changes nothing; reads "1:30" after a log verb as 1 h 30 min', async () => {
+    const user = await memberOf(t, clientId, Object.values(projects), sample.timeZone);
+    const conv = await conversation(user.token);
+    const name = sample.projects[3];
+    for (const text of [`log 2h on ${name} last week`, `log 1h on ${name} on 31.02.`, `log 1h on ${name} on 2026-02-30`]) {
+      const body = await say(user.token, conv, text);
+      expect([text, body.actions[0]?.type]).toEqual([text, 'clarification']);
+    }
+    expect(await entriesOf(user.userId)).toEqual([]);
+    const body = await say(user.token, conv, `log 1:30 on ${name}`);
+    expect([body.actions[0]?.type, (body.actions[0]?.timeEntry as { duration: number }).duration]).toEqual(['time_entry.created', 5400]);
+  });
+});

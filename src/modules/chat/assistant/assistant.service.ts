@@ -98,6 +98,9 @@ export class AssistantService {
     const resolved = this.resolveProject(intent.project, projects, 'log this time to');
     if ('answer' in resolved) return resolved.answer;
     const project = resolved.project;
+    if (intent.unclearDay !== undefined) {
+      return clarify(`Which day should I log this on? "${intent.unclearDay}" is not a single day I can log to.`);
+    }
     const seconds = intent.durationSeconds;
     if (!Number.isFinite(seconds) || seconds <= 0) {
       return clarify('The duration has to be more than zero. How long did you work?');

@@ -26,6 +26,8 @@ export type CaseExpectation =
       end?: string;
       /** A string the description must contain (case-insensitive), or null for no description. */
       description?: string | null;
+      /** What names no single day ("last week", "31.02."); omitted means the day was clear. */
+      unclearDay?: string;
     }
   | { type: 'start_timer'; project?: ProjectExpectation; description?: string | null }
   | { type: 'stop_timer' }
@@ -683,6 +685,18 @@ const CONVERSATIONAL: NluCase[] = [
   chat('bye', 'greeting'),
 ];
 
+/** Days that are no single existing day: the parser says so and the assistant asks (found by a contract audit). */
+const UNCLEAR_DAYS: NluCase[] = [
+  log('log 1h on Webshop on 31.02.', SHOP, 3600, TODAY, { unclearDay: '31.02.', description: null }),
+  log('log 2h on Webshop on 2026-02-30', SHOP, 7200, TODAY, { unclearDay: '2026-02-30', description: null }),
+  log('log 2h on Webshop last week', SHOP, 7200, TODAY, { unclearDay: 'last week', description: null }),
+  log('spent 3 hours on acme api this month', ACME, 10800, TODAY, { unclearDay: 'this month' }),
+  log('log 2h on webshop on 24.11.', SHOP, 7200, YESTERDAY, { description: null }),
+  log('log 2h on webshop on 2026-11-24', SHOP, 7200, YESTERDAY, { description: null }),
+  log('log 1:30 on Webshop', SHOP, 5400, TODAY, { description: null }),
+  log('add 0:45 to mobile app yesterday', MOB, 2700, YESTERDAY, { description: null }),
+];
+
 /** Every case, grouped by theme; at least 180 distinct phrasings. */
 export const NLU_CASE_GROUPS: Readonly<Record<string, readonly NluCase[]>> = {
   sample: SAMPLE_CASES,
@@ -698,6 +712,7 @@ export const NLU_CASE_GROUPS: Readonly<Record<string, readonly NluCase[]>> = {
   smalltalk: SMALLTALK,
   timeZones: TIME_ZONES,
   conversational: CONVERSATIONAL,
+  unclearDays: UNCLEAR_DAYS,
 };
 
 export const NLU_CASES: readonly NluCase[] = Object.values(NLU_CASE_GROUPS).flat();

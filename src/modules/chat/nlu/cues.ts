@@ -104,6 +104,10 @@ export const LOG_START = /^(?:log|add|record|book|enter|put|register|bill)\b|\b(
 export const BARE_HOURS =
   /\b(?:log|add|book|track|record|put(?:\s+in)?|enter)\s+(-?\d+(?:[.,]\d+)?)(?![\d:./-])(?!\s*(?:am|pm|a\.m|p\.m|days?|weeks?|months?|of\b|x\b|times?\b|min|hou|hr|sec))/;
 
+/** "log 1:30 on acme": hours and minutes after a log verb, as a duration (a clock time needs "at", "from" or a range). */
+export const BARE_HOURS_MINUTES =
+  /\b(?:log|add|book|track|record|put(?:\s+in)?|enter)\s+(\d{1,2}):([0-5]\d)(?![\d:./-])(?!\s*(?:am|pm|a\.m|p\.m|o'?clock)\b)/;
+
 export const THANKS = /\b(?:thanks?|thank\s+(?:you|u)|cheers|appreciated?|appreciate\s+it|much\s+obliged|merci|danke|gracias|kudos)\b/;
 
 export const GREETING =

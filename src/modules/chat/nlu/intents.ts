@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { type ClockRange, type ClockTime, extractClockRange, extractStartTime } from './clock.js';
 import {
   BARE_HOURS,
+  BARE_HOURS_MINUTES,
   COURTESY,
   GREETING,
   GROUP_BY_DAY,
@@ -35,6 +36,13 @@ import { Utterance } from './utterance.js';
  * must not cost the server seconds.
  */
 const MAX_LENGTH = 2000;
+
+/** Periods that are no single day: logging "last week" needs the day. */
+const PERIOD_NOT_DAY = /\b(?:(?:in|during|for|over)\s+)?(?:the\s+)?(?:last|this|next|past|previous|coming)\s+(?:week|month|year|weekend)\b/;
+const WEEKDAY_NAME = /\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/;
+/** Something written as a date: "31.02.", "2026-02-30", "2/30", "30/02/2026". */
+const DATE_LIKE =
+  /(?<![\p{L}\p{N}.:/-])(?:on\s+)?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d{1,2}\/\d{1,2}(?:\/\d{2,4})?)(?![\p{N}:/-])/u;
 
 /** What the message says about an amount of time, found before deciding what it asks for. */
 interface Amounts {
@@ -92,7 +100,9 @@ type Kind = 'status' | 'stop' | 'start' | 'report' | 'log' | 'greeting' | 'thank
  */
 function classify(whole: string, core: string, hasAmount: boolean): Kind {
   const any = (res: readonly RegExp[], s: string): boolean => res.some((re) => re.test(s));
-  const logCommand = LOG_START.test(core) || (BARE_HOURS.test(core) && /^(?:log|add|book|track|record|put|enter)\b/.test(core));
+  const logCommand =
+    LOG_START.test(core) ||
+    ((BARE_HOURS.test(core) || BARE_HOURS_MINUTES.test(core)) && /^(?:log|add|book|track|record|put|enter)\b/.test(core));
   if (!hasAmount) {
     // "stop the running timer" names the running timer but asks to stop it.
     if (!/^(?:stop|end|pause|halt|kill|finish)\b/.test(core) && any(STATUS, whole)) return 'status';
@@ -120,8 +130,14 @@ function classify(whole: string, core: string, hasAmount: boolean): Kind {
   return 'other';
 }
 
-/** "log 2 on acme": a bare number after a log verb is hours; null when there is none. */
+/** "log 2 on acme": a bare number after a log verb is hours, "log 1:30 on acme" hours and minutes; null when there is none. */
 function bareHours(u: Utterance): number | null {
+  const hm = BARE_HOURS_MINUTES.exec(u.free);
+  if (hm !== null) {
+    const start = hm.index + hm[0].length - hm[1].length - 1 - hm[2].length;
+    u.claim({ start, end: hm.index + hm[0].length });
+    return Number(hm[1]) * 3600 + Number(hm[2]) * 60;
+  }
   const bare = BARE_HOURS.exec(u.free);
   if (bare === null) return null;
   const start = bare.index + bare[0].length - bare[1].length;
@@ -150,14 +166,27 @@ function extractAmounts(u: Utterance): Amounts {
 }
 
 function logTime(u: Utterance, ctx: ParseContext, amounts: Amounts, named: readonly ExactMention[]): Intent {
+  // "last week", "this month": a period, not the day to log on (a weekday of it, "monday last week", is a day).
+  const period = WEEKDAY_NAME.test(u.free) ? null : PERIOD_NOT_DAY.exec(u.free);
+  if (period !== null) u.claim({ start: period.index, end: period.index + period[0].length });
   const dayMatch = extractDay(u, ctx);
   const day = dayMatch?.day ?? localToday(ctx);
   // "on Monday, Nov 23": a second name for the same day is not description.
   const again = dayMatch === null ? null : extractDay(u, ctx);
   if (again !== null && !again.day.hasSame(day, 'day')) u.release(again.span);
+  // A date written out that names no existing day ("31.02.", "2026-02-30") was left unclaimed by extractDay.
+  const invalidDate = dayMatch === null ? DATE_LIKE.exec(u.free) : null;
+  if (invalidDate !== null) u.claim({ start: invalidDate.index, end: invalidDate.index + invalidDate[0].length });
+  const unclear = period?.[0] ?? invalidDate?.[0].replace(/^on\s+/, '').trim();
   const project = resolveProject(u, ctx.projects, { expectProject: false }, named);
   const description = amounts.quoted ?? extractDescription(u);
-  const base = { type: 'log_time' as const, project: project.ref, date: isoDate(day), description };
+  const base = {
+    type: 'log_time' as const,
+    project: project.ref,
+    date: isoDate(day),
+    description,
+    ...(unclear !== undefined ? { unclearDay: unclear } : {}),
+  };
 
   if (amounts.range !== null) {
     const startTime = at(day, amounts.range.start);

@@ -53,6 +53,7 @@ function check(intent: Intent, e: CaseExpectation): void {
     expect(intent.startTime?.toISOString() ?? null).toBe(e.start ?? null);
     expect(intent.endTime?.toISOString() ?? null).toBe(e.end ?? null);
     expectDescription(intent.description, e.description);
+    expect(intent.unclearDay ?? null).toBe(e.unclearDay ?? null);
   } else if (intent.type === 'start_timer' && e.type === 'start_timer') {
     expectProject(intent.project, e.project);
     expectDescription(intent.description, e.description);

@@ -49,6 +49,11 @@ export type Intent =
       startTime: Date | null;
       endTime: Date | null;
       description: string | null;
+      /**
+       * What the user said for the day when it names no single existing day ("last week", "31.02.",
+       * "2026-02-30"); `date` is then only a placeholder and the caller asks which day.
+       */
+      unclearDay?: string;
     }
   | { type: 'start_timer'; project: ProjectRef; description: string | null }
   | { type: 'stop_timer' }
