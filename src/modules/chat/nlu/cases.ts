@@ -695,6 +695,17 @@ const UNCLEAR_DAYS: NluCase[] = [
   log('log 2h on webshop on 2026-11-24', SHOP, 7200, YESTERDAY, { description: null }),
   log('log 1:30 on Webshop', SHOP, 5400, TODAY, { description: null }),
   log('add 0:45 to mobile app yesterday', MOB, 2700, YESTERDAY, { description: null }),
+  {
+    ...range('worked 5-6 on Acme API', ACME, '2026-11-26', '2026-11-25T16:00:00.000Z', '2026-11-25T17:00:00.000Z', 3600),
+    timeZone: 'Pacific/Auckland',
+    now: '2026-11-25T17:30:00Z',
+    why: 'a bare "5-6" is the afternoon, but at 06:30 only the morning has happened',
+  },
+  {
+    ...range('worked 5-6 on Acme API', ACME, TODAY, '2026-11-25T16:00:00.000Z', '2026-11-25T17:00:00.000Z', 3600),
+    now: '2026-11-25T18:00:00Z',
+    why: 'in the evening the afternoon reading stands',
+  },
 ];
 
 /** Every case, grouped by theme; at least 180 distinct phrasings. */

@@ -10,6 +10,8 @@ export interface ClockRange {
   start: ClockTime;
   end: ClockTime;
   span: Span;
+  /** The morning reading of a bare "5-6" that was read as the afternoon, for when the afternoon has not come yet. */
+  morning?: { start: ClockTime; end: ClockTime };
 }
 
 type Meridiem = 'am' | 'pm' | null;
@@ -60,7 +62,10 @@ export function extractClockRange(u: Utterance): ClockRange | null {
     if (resolved === null) continue;
     const span = { start: m.index, end: m.index + m[0].length };
     u.claim(span);
-    return { ...resolved, span };
+    // Early morning work ("5-6") is plausible; "1-3" at night is not: that stays the afternoon (the caller asks if it is ahead).
+    const guessedAfternoon = a.word === null && b.meridiem === null && a.meridiem === null && workdayGuess(a) === 'pm' && a.hour >= 4;
+    const morning = guessedAfternoon ? resolveRange({ ...a, meridiem: 'am' }, b) : null;
+    return { ...resolved, span, ...(morning ? { morning } : {}) };
   }
   return null;
 }

@@ -189,12 +189,17 @@ function logTime(u: Utterance, ctx: ParseContext, amounts: Amounts, named: reado
   };
 
   if (amounts.range !== null) {
-    const startTime = at(day, amounts.range.start);
-    const sameDayEnd = at(day, amounts.range.end);
     const minutes = (t: ClockTime): number => t.hour * 60 + t.minute;
     // An end before the start is on the next day ("22:00-01:00"); compared on the
     // wall clock, so a DST change inside the range cannot flip the decision.
-    const endTime = minutes(amounts.range.end) < minutes(amounts.range.start) ? at(day.plus({ days: 1 }), amounts.range.end) : sameDayEnd;
+    const place = (r: { start: ClockTime; end: ClockTime }): [DateTime, DateTime] => [
+      at(day, r.start),
+      minutes(r.end) < minutes(r.start) ? at(day.plus({ days: 1 }), r.end) : at(day, r.end),
+    ];
+    let [startTime, endTime] = place(amounts.range);
+    // "worked 5-6" reads as the afternoon, unless that has not happened yet and the morning has.
+    const morning = amounts.range.morning ? place(amounts.range.morning) : null;
+    if (morning && endTime.toMillis() > ctx.now.getTime() && morning[1].toMillis() <= ctx.now.getTime()) [startTime, endTime] = morning;
     return {
       ...base,
       durationSeconds: Math.round(endTime.diff(startTime, 'seconds').seconds),
