@@ -272,3 +272,16 @@ describe('chat: asks which day when none is named clearly (found by the second c
     expect([body.actions[0]?.type, (body.actions[0]?.timeEntry as { duration: number }).duration]).toEqual(['time_entry.created', 5400]);
   });
 });
+
+describe("chat: an overlap is explained in the user's words (found by the second contract audit)", () => {
+  it("names the other entry's project and local times, never its id or UTC instants", async () => {
+    const user = await memberOf(t, clientId, Object.values(projects), sample.timeZone);
+    const conv = await conversation(user.token);
+    const [first, second] = sample.projects;
+    expect((await say(user.token, conv, `worked 9-10 on ${first}`)).actions[0]?.type).toBe('time_entry.created');
+    const body = await say(user.token, conv, `worked 9:30-10:30 on ${second}`);
+    const question = body.actions[0]?.question as string;
+    expect([body.actions[0]?.type, question]).toEqual(['clarification', expect.stringContaining(`${first} entry 09:00–10:00 today`)]);
+    expect(question).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}|T\d\d:\d\d/);
+  });
+});

@@ -243,9 +243,11 @@ export class TimeEntriesService {
     const other = await this.entries.findOverlapping(row.userId, row.startTime, row.endTime, exceptId ?? undefined).catch(() => null);
     if (!other?.startTime) return err;
     const until = other.endTime ? other.endTime.toISOString() : 'now (running timer)';
-    return new TimeEntryOverlapError(`This entry overlaps time entry ${other.id} (${other.startTime.toISOString()} – ${until})`, [
-      { field: 'startTime', message: `overlaps time entry ${other.id}` },
-    ]);
+    return new TimeEntryOverlapError(
+      `This entry overlaps time entry ${other.id} (${other.startTime.toISOString()} – ${until})`,
+      [{ field: 'startTime', message: `overlaps time entry ${other.id}` }],
+      { projectId: other.projectId, startTime: other.startTime, endTime: other.endTime },
+    );
   }
 
   private async timeZoneOf(actor: Actor, userId: string, opts: { mustBeActive: boolean }): Promise<string> {

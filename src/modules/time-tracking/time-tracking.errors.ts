@@ -2,7 +2,12 @@ import { ConflictError, DomainError, ErrorDetail } from '../../common/errors.js'
 
 /** Timed entries of one user may not overlap (exclusion constraint `time_entries_no_overlap`). */
 export class TimeEntryOverlapError extends ConflictError {
-  constructor(message = 'This entry overlaps another time entry of the same user', details?: ErrorDetail[]) {
+  constructor(
+    message = 'This entry overlaps another time entry of the same user',
+    details?: ErrorDetail[],
+    /** The entry overlapped, when known (the chat names it in the user's words). */
+    readonly other?: { projectId: string; startTime: Date; endTime: Date | null },
+  ) {
     super(message, 'TIME_ENTRY_OVERLAP', details);
   }
 }

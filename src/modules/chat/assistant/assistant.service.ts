@@ -121,7 +121,7 @@ export class AssistantService {
           : { projectId: project.id, date: intent.date, duration: seconds, description: intent.description },
       );
     } catch (err) {
-      return this.refusal(err, project);
+      return this.refusal(err, project, actor, projects);
     }
     const when = formatDay(entry.date, today);
     const range =
@@ -158,7 +158,7 @@ export class AssistantService {
           `A timer is already running on ${name}${since}. Should I stop it first? Say "stop the timer", then start the new one.`,
         );
       }
-      return this.refusal(err, project);
+      return this.refusal(err, project, actor, projects);
     }
   }
 
@@ -297,11 +297,16 @@ export class AssistantService {
   }
 
   /** Service refusals become questions; nothing was changed. */
-  private refusal(err: unknown, project: ProjectRecord): AssistantAnswer {
+  private refusal(err: unknown, project: ProjectRecord, actor: Actor, projects: ProjectRecord[]): AssistantAnswer {
     if (err instanceof TimeEntryOverlapError) {
-      return clarify(
-        `That would overlap time you already logged (${err.message.replace(/\.$/, '')}). Nothing was logged. Which time should I use instead?`,
-      );
+      // In the user's words: the other entry's project and local times, not its id and UTC instants.
+      const other = err.other;
+      const what = other
+        ? `your ${projects.find((p) => p.id === other.projectId)?.name ?? 'other'} entry ${formatClock(other.startTime, actor.timeZone)}–` +
+          (other.endTime ? formatClock(other.endTime, actor.timeZone) : 'now, a running timer') +
+          ` ${formatDay(DateTime.fromJSDate(other.startTime).setZone(actor.timeZone).toISODate()!, this.today(actor, this.clock.now()))}`
+        : 'time you already logged';
+      return clarify(`That would overlap ${what}. Nothing was logged. Which time should I use instead?`);
     }
     if (err instanceof ProjectArchivedError) return clarify(`${project.name} is archived, so I can't log time to it.`);
     if (isMissingCapability(err)) throw err; // answered in respond
