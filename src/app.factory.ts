@@ -12,6 +12,7 @@ import { AppConfig } from './config/config.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { NON_JSON_BODY } from './common/no-body.js';
+import { completeErrorResponses } from './common/openapi.js';
 import { RequestContext } from './common/request-context.js';
 import { requestLogLevel, requestLogLine } from './common/request-log.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
@@ -169,7 +170,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       .build(),
     { extraModels: [ErrorResponseDto] },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  SwaggerModule.setup('docs', app, completeErrorResponses(document), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
 
   if (options.migrate ?? config.DB_MIGRATE_ON_START) {
     await app.get(DatabaseBootstrapService).migrateAll();

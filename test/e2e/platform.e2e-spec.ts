@@ -45,6 +45,30 @@ describe('platform', () => {
     expect(doc.body.components.securitySchemes.bearer).toBeDefined();
   });
 
+  // Found by the second contract audit: 31 operations that read input documented no 400, and the CSV export's errors were text/csv.
+  it('documents 400 wherever input is read, error bodies as JSON, and the health answers with a schema', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: { in: string }[]; requestBody?: unknown; responses: Record<string, { content?: object }> }>
+      >;
+    };
+    const missing400: string[] = [];
+    const nonJsonErrors: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const readsInput = op.requestBody !== undefined || (op.parameters ?? []).some((p) => p.in === 'query');
+        if (readsInput && !op.responses['400']) missing400.push(`${method.toUpperCase()} ${path}`);
+        for (const [status, r] of Object.entries(op.responses))
+          if (Number(status) >= 400 && r.content && !('application/json' in r.content)) nonJsonErrors.push(`${method} ${path} ${status}`);
+      }
+    }
+    expect({ missing400, nonJsonErrors }).toEqual({ missing400: [], nonJsonErrors: [] });
+    expect(doc.paths['/api/v1/time-entries/start'].post.responses['400']).toBeDefined();
+    const health = doc.paths['/api/v1/health'].get.responses['200'].content as Record<string, { schema: { properties: object } }>;
+    expect(Object.keys(health['application/json'].schema.properties)).toEqual(['status']);
+  });
+
   it('serves Prometheus metrics at /metrics including tenant pool figures', async () => {
     const res = await t.http.get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);

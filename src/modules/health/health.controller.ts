@@ -10,7 +10,10 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up' })
-  @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({
+    description: 'The process is up',
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'], example: { status: 'ok' } },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -18,7 +21,15 @@ export class HealthController {
   @Get('ready')
   @HttpCode(200)
   @ApiOperation({ summary: 'Readiness: the main database answers (503 SERVICE_UNAVAILABLE otherwise)' })
-  @ApiOkResponse({ description: 'The main database answers', schema: { example: { status: 'ok', database: 'up' } } })
+  @ApiOkResponse({
+    description: 'The main database answers',
+    schema: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['ok'] }, database: { type: 'string', enum: ['up'] } },
+      required: ['status', 'database'],
+      example: { status: 'ok', database: 'up' },
+    },
+  })
   @ApiServiceUnavailableResponse({ description: 'The main database does not answer (SERVICE_UNAVAILABLE)' })
   async ready(): Promise<{ status: 'ok'; database: 'up' }> {
     try {

@@ -89,7 +89,12 @@ export class TimeEntriesController {
   })
   @ApiCreatedResponse({ type: TimeEntryDto })
   @ApiNotFoundResponse({ description: 'No such project, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({ description: 'TIMER_ALREADY_RUNNING, PROJECT_ARCHIVED', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description:
+      'TIMER_ALREADY_RUNNING, PROJECT_ARCHIVED, or TIME_ENTRY_OVERLAP when another entry ends after now (e.g. the system clock went back); ' +
+      'a timer started right after one stopped within its first second starts where that entry ended',
+    type: ErrorResponseDto,
+  })
   async start(@Auth() auth: AuthContext, @Body() body: StartTimerDto): Promise<TimeEntryDto> {
     return toTimeEntryDto(await this.entries.start(actorFrom(auth), body));
   }
