@@ -22,7 +22,8 @@ import { ErrorResponseDto } from './common/dto/error-response.dto.js';
 
 export const API_PREFIX = 'api/v1';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** An incoming request id is echoed when it is printable ASCII (no control characters), 1–200 characters. */
+const REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/;
 
 export interface CreateAppOptions {
   /** Run `db:migrate` (main + templates) before serving (DB_MIGRATE_ON_START). */

@@ -172,6 +172,18 @@ describe('login', () => {
     await expectLive(res.body.accessToken);
   });
 
+  // Found by the second contract audit: a correctly signed token without `exp` never expired.
+  it('refuses an access token without an expiry, even correctly signed for a live session', async () => {
+    const s = await signup();
+    const claims = JSON.parse(Buffer.from(s.accessToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const { exp: _exp, iat: _iat, ...rest } = claims;
+    const tokens = t.get(TokenService) as unknown as { jwt: { sign: (p: object, o: object) => string }; key: unknown };
+    const forever = tokens.jwt.sign(rest, { secret: tokens.key, algorithm: 'HS256' });
+    expect(JSON.parse(Buffer.from(forever.split('.')[1], 'base64url').toString()).exp).toBeUndefined();
+    expect((await call('get', '/auth/me', { token: forever })).status).toBe(401);
+    await expectLive(s.accessToken);
+  });
+
   // Nothing may tell an attacker whether an e-mail exists or an account is disabled.
   it('answers wrong password, unknown e-mail and a deactivated user with the same 401 INVALID_CREDENTIALS', async () => {
     const s = await signup();

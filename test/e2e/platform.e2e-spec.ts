@@ -30,11 +30,15 @@ describe('platform', () => {
     expect(res.body.statusCode).toBe(400);
   });
 
-  it('echoes a valid incoming x-request-id and makes one otherwise', async () => {
-    const echoed = await t.http.get('/api/v1/health').set('x-request-id', 'abc-123');
-    expect(echoed.headers['x-request-id']).toBe('abc-123');
-    const made = await t.http.get('/api/v1/health').set('x-request-id', 'bad id with spaces');
-    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  it('echoes an incoming x-request-id (printable ASCII, up to 200 characters) and makes one otherwise', async () => {
+    for (const id of ['abc-123', 'trace/1=2', 'id with spaces', 'x'.repeat(200)]) {
+      const echoed = await t.http.get('/api/v1/health').set('x-request-id', id);
+      expect(echoed.headers['x-request-id']).toBe(id);
+    }
+    for (const id of ['x'.repeat(201), 'caf\u00e9']) {
+      const made = await t.http.get('/api/v1/health').set('x-request-id', id);
+      expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('serves Swagger UI at /docs and the OpenAPI document at /docs-json', async () => {

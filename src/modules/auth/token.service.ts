@@ -79,7 +79,7 @@ export class TokenService {
     return p?.typ === typ ? p : null;
   }
 
-  /** The payload of a token signed with our key (HS256 only), from our issuer, for `audience`, not expired; else null. */
+  /** The payload of a token signed with our key (HS256 only), from our issuer, for `audience`, with an expiry not passed; else null. */
   private verify<T extends object>(token: string, audience: string): T | null {
     try {
       const payload = this.jwt.verify<T>(token, {
@@ -89,7 +89,8 @@ export class TokenService {
         audience,
         algorithms: ['HS256'],
       });
-      return typeof payload === 'object' && payload !== null ? payload : null;
+      // Every token the service signs expires; one without `exp` (signed elsewhere with a leaked key) never would.
+      return typeof payload === 'object' && payload !== null && typeof (payload as { exp?: unknown }).exp === 'number' ? payload : null;
     } catch {
       return null;
     }

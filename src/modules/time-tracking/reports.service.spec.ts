@@ -102,12 +102,17 @@ describe('ReportsService', () => {
       rows: async function* () {
         yield row({ description: '=HYPERLINK("x")', projectName: 'A, B' });
         yield row({ id: 'e2', description: '-5 min', taskTitle: '@task' });
+        // Spreadsheets skip leading white space and line breaks and read full-width signs (found by a contract audit).
+        yield row({ id: 'e3', description: '\n=HYPERLINK("x")', taskTitle: ' =1+1' });
+        yield row({ id: 'e4', description: '\uFF1D1+1', taskTitle: 'a=b' });
       },
     });
     const text = await readAll(service.exportCsv(actor('member'), {}).stream);
     expect(text.split('\n')[0]).toBe('date,user,project,task,description,start,end,duration_seconds,billable');
     expect(text).toContain(`2026-03-23,Mia,"A, B",,"'=HYPERLINK(""x"")",,,60,true`);
     expect(text).toContain(`'@task,'-5 min`);
+    expect(text).toContain(`' =1+1,"'\n=HYPERLINK(""x"")"`);
+    expect(text).toContain(`a=b,'\uFF1D1+1`);
   });
 
   // Headers are already sent when a read fails mid-export: the stream must error, not hang.

@@ -37,8 +37,11 @@ export interface ReportSummary {
 
 export const CSV_COLUMNS = ['date', 'user', 'project', 'task', 'description', 'start', 'end', 'duration_seconds', 'billable'] as const;
 
-/** Spreadsheet formula injection: a cell starting with one of these is prefixed with `'`. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Spreadsheet formula injection: a cell starting with one of these, also after leading white space or line
+ * breaks (spreadsheets skip them) or in its full-width form, is prefixed with `'`.
+ */
+const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
 function safeCell(v: string | null): string {
   if (v === null) return '';
   return FORMULA_START.test(v) ? `'${v}` : v;
