@@ -79,6 +79,10 @@ describe('platform', () => {
     expect(res.text).toContain('tenant_connections_open');
     expect(res.text).toContain('tenant_clients_open');
     expect(res.text).toContain('http_request_duration_seconds');
+    // Counts that only grow are counters (found by the second contract audit: they were typed gauge).
+    for (const name of ['tenant_clients_evicted_total', 'prisma_plan_cache_hits_total', 'prisma_plan_cache_misses_total']) {
+      expect(res.text).toContain(`# TYPE ${name} counter`);
+    }
   });
 
   it('sets security headers (helmet)', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { TenantConnectionManager } from '../../database/tenant-connection-manager.js';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { planCacheStats } from '../../database/prisma-plan-cache.js';
@@ -28,17 +28,31 @@ export class MetricsService {
           this.set(read());
         },
       });
+    // Counts that only grow are counters (Prometheus' rate() and the `_total` convention), read from their source when scraped.
+    const counter = (name: string, help: string, read: () => number) => {
+      let seen = 0;
+      return new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const now = read();
+          if (now > seen) this.inc(now - seen);
+          seen = Math.max(seen, now);
+        },
+      });
+    };
     gauge('tenant_clients_open', 'Tenant Prisma clients open (LRU size)', () => connections.stats().clients);
     gauge('tenant_connections_open', 'Tenant database connections open, all tenants', () => connections.stats().connections);
     gauge('tenant_connections_in_use', 'Tenant database connections running a query', () => connections.stats().connectionsInUse);
     gauge('tenant_connection_budget', 'Most tenant connections this instance may hold', () => connections.stats().budget);
     gauge('tenant_connections_waiting', 'Queries waiting for a tenant connection', () => connections.stats().waiting);
     gauge('tenant_leases_active', 'Requests holding a tenant client', () => connections.stats().leases);
-    gauge('tenant_clients_evicted_total', 'Tenant clients closed by LRU or idle eviction', () => connections.stats().evictions);
+    counter('tenant_clients_evicted_total', 'Tenant clients closed by LRU or idle eviction', () => connections.stats().evictions);
     gauge('main_db_connections_open', 'Main database connections open', () => main.pool.totalCount);
     gauge('main_db_connections_in_use', 'Main database connections running a query', () => main.pool.totalCount - main.pool.idleCount);
     gauge('prisma_plans_cached', 'Prisma query plans kept for reuse, all clients', () => planCacheStats().plans);
-    gauge('prisma_plan_cache_hits_total', 'Queries run from a kept Prisma plan', () => planCacheStats().hits);
-    gauge('prisma_plan_cache_misses_total', 'Queries Prisma compiled anew', () => planCacheStats().misses);
+    counter('prisma_plan_cache_hits_total', 'Queries run from a kept Prisma plan', () => planCacheStats().hits);
+    counter('prisma_plan_cache_misses_total', 'Queries Prisma compiled anew', () => planCacheStats().misses);
   }
 }
