@@ -40,3 +40,25 @@ it('keeps answering 2xx/4xx while roles are reassigned and deleted concurrently'
   expect(statuses.some((s) => s === 200)).toBe(true);
   await t.http.get(`/api/v1/users/${target.userId}`).set(auth).expect(200);
 });
+
+// Found by the third contract audit: concurrent PATCHes of one role's capabilities left the union of the sets,
+// so a revocation racing another edit could silently fail.
+it('leaves exactly one of the requested capability sets after concurrent PATCHes of one role', async () => {
+  const clientId = await provisionClient(t);
+  const admin = await createUserWithToken(t, { clientId, roleKeys: ['client-admin'] });
+  const auth = { authorization: `Bearer ${admin.token}` };
+  const sets = [['users:read'], ['chat:use'], ['tasks:read', 'projects:read'], ['roles:read']];
+  for (let round = 0; round < 10; round++) {
+    const id = (
+      await t.http
+        .post('/api/v1/roles')
+        .set(auth)
+        .send({ name: `patch-race-${round}`, capabilities: ['projects:read'] })
+        .expect(201)
+    ).body.id as string;
+    const results = await Promise.all(sets.map((capabilities) => t.http.patch(`/api/v1/roles/${id}`).set(auth).send({ capabilities })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const final = ((await t.http.get(`/api/v1/roles/${id}`).set(auth).expect(200)).body.capabilities as string[]).sort();
+    expect(sets.map((s) => [...s].sort().join())).toContain(final.join());
+  }
+});

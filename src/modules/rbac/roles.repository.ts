@@ -120,6 +120,9 @@ export class RolesRepository {
   async update(id: string, data: { name?: string; description?: string | null; capabilities?: readonly string[] }): Promise<RoleRow> {
     try {
       const r = await this.main.$transaction(async (tx) => {
+        // Edits of one role take turns (its row locked first): two concurrent PATCHes of the capabilities
+        // each replaced only what they saw, and the role kept the union of both sets.
+        await tx.$queryRaw`SELECT 1 FROM roles WHERE id = ${id}::uuid FOR UPDATE`;
         if (data.capabilities) {
           await tx.roleCapability.deleteMany({ where: { roleId: id, capability: { notIn: [...data.capabilities] } } });
           await tx.roleCapability.createMany({
