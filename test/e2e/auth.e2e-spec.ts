@@ -326,6 +326,29 @@ describe('sessions', () => {
     expect((await login(s.email, 'a new password 123')).status).toBe(200);
   });
 
+  // Found by the third contract audit: a sign-in with the old password racing a password change kept its session,
+  // and two changes with the same current password both succeeded.
+  it('leaves no session signed in with the old password after a change, however the two race', async () => {
+    for (let round = 0; round < 6; round++) {
+      const s = await signup();
+      const newPassword = `a new password ${round}00`;
+      const [change, signin, second] = await Promise.all([
+        call('post', '/auth/password', { token: s.accessToken, body: { currentPassword: PASSWORD, newPassword } }),
+        login(s.email),
+        call('post', '/auth/password', { token: s.accessToken, body: { currentPassword: PASSWORD, newPassword: `${newPassword}x` } }),
+      ]);
+      // Exactly one change wins; the other finds the current password changed.
+      expect([change.status, second.status].sort()).toEqual([204, 401]);
+      if (signin.status === 200) {
+        await expectDead(signin.body.accessToken);
+        expect((await call('post', '/auth/refresh', { body: { refreshToken: signin.body.refreshToken } })).status).toBe(401);
+      } else {
+        expect(signin.status).toBe(401);
+      }
+      await expectLive(s.accessToken);
+    }
+  });
+
   it('protected auth routes need a token', async () => {
     for (const [method, path] of [
       ['get', '/auth/me'],
@@ -470,6 +493,28 @@ describe('two-factor authentication', () => {
   const clock = () => t.get(Clock);
   const codeAt = (secret: string, at: Date) => authenticator.clone({ epoch: at.getTime() }).generate(secret);
   const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  // A challenge earned with a password that was changed before it was answered no longer signs in.
+  it('refuses a 2FA challenge issued before a password change', async () => {
+    const base = new Date(Math.floor(Date.now() / 30_000) * 30_000 + 5_000);
+    clock().set(base);
+    try {
+      const s = await signup();
+      const { secret } = (await call('post', '/auth/2fa/setup', { token: s.accessToken })).body as { secret: string };
+      const enabled = await call('post', '/auth/2fa/enable', { token: s.accessToken, body: { code: codeAt(secret, base) } });
+      const backupCodes = enabled.body.backupCodes as string[];
+      const challenge = (await login(s.email)).body.challengeToken as string;
+      const newPassword = 'changed password 123';
+      const changed = await call('post', '/auth/password', { token: s.accessToken, body: { currentPassword: PASSWORD, newPassword } });
+      expect(changed.status).toBe(204);
+      const stale = await call('post', '/auth/2fa/verify', { body: { challengeToken: challenge, code: backupCodes[0] } });
+      expect([stale.status, stale.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      const fresh = (await login(s.email, newPassword)).body.challengeToken as string;
+      expect((await call('post', '/auth/2fa/verify', { body: { challengeToken: fresh, code: backupCodes[0] } })).status).toBe(200);
+    } finally {
+      clock().set(null);
+    }
+  });
 
   it('sets up, enables, logs in with TOTP and a one-time backup code, refuses replays, and disables', async () => {
     // The TOTP time is the app's injectable clock: each step below is a distinct 30-second window.

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isUuid } from '../../common/pagination.js';
 import { AppConfigService } from '../../config/config.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
@@ -91,14 +91,19 @@ export class AuthService implements OnModuleInit {
       return {
         twoFactorRequired: true,
         // The challenge names the session it becomes (`sid`): completing it twice collides on that id.
-        challengeToken: this.tokens.signPurpose(TWO_FACTOR_CHALLENGE, { sub: row.id, sid: randomUUID() }, TWO_FACTOR_CHALLENGE_TTL),
+        // …and the password it was earned with (`ph`, a digest of the hash): a password changed meanwhile voids it.
+        challengeToken: this.tokens.signPurpose(
+          TWO_FACTOR_CHALLENGE,
+          { sub: row.id, sid: randomUUID(), ph: passwordDigest(row.passwordHash) },
+          TWO_FACTOR_CHALLENGE_TTL,
+        ),
       };
     }
-    return this.startSession(row, meta);
+    return this.startSession(row, meta, { verifiedPasswordHash: row.passwordHash });
   }
 
   async verifyTwoFactor(dto: TwoFactorVerifyDto, meta: ClientMeta): Promise<LoginResponseDto> {
-    const challenge = this.tokens.verifyPurpose<{ sub?: unknown; sid?: unknown }>(TWO_FACTOR_CHALLENGE, dto.challengeToken);
+    const challenge = this.tokens.verifyPurpose<{ sub?: unknown; sid?: unknown; ph?: unknown }>(TWO_FACTOR_CHALLENGE, dto.challengeToken);
     if (!challenge || typeof challenge.sub !== 'string' || !isUuid(challenge.sid)) {
       throw new UnauthenticatedError('Invalid or expired challenge token');
     }
@@ -106,7 +111,13 @@ export class AuthService implements OnModuleInit {
     if (await this.sessions.wasStarted(challenge.sid)) throw new UnauthenticatedError('Invalid or expired challenge token');
     const attempt = await this.throttle.attempt('2fa', challenge.sub, meta.ip);
     const row = await this.users.findCredentialsById(challenge.sub);
-    if (!row || !row.isActive || !row.twoFactorEnabled || !(await this.clientAllowsLogin(row))) {
+    if (
+      !row ||
+      !row.isActive ||
+      !row.twoFactorEnabled ||
+      challenge.ph !== passwordDigest(row.passwordHash) ||
+      !(await this.clientAllowsLogin(row))
+    ) {
       attempt.failed();
       throw new UnauthenticatedError('Invalid or expired challenge token');
     }
@@ -115,7 +126,7 @@ export class AuthService implements OnModuleInit {
       throw new InvalidTwoFactorCodeError();
     }
     await attempt.succeeded();
-    return this.startSession(row, meta, challenge.sid);
+    return this.startSession(row, meta, { sessionId: challenge.sid, verifiedPasswordHash: row.passwordHash });
   }
 
   refresh(refreshToken: string): Promise<IssuedTokens> {
@@ -147,8 +158,13 @@ export class AuthService implements OnModuleInit {
       throw new InvalidCredentialsError('The current password is wrong');
     }
     await attempt.succeeded();
-    await this.users.updatePasswordHash(row.id, await this.passwords.hash(dto.newPassword));
-    // Whoever else holds a session (maybe the reason for the change) is out; this one stays.
+    // Only over the hash just verified: of two concurrent changes with the same current password one wins, the
+    // other is told the current password is wrong (it is, by then).
+    if (!(await this.users.replacePasswordHash(row.id, row.passwordHash, await this.passwords.hash(dto.newPassword)))) {
+      throw new InvalidCredentialsError('The current password is wrong');
+    }
+    // Whoever else holds a session (maybe the reason for the change) is out; this one stays. A sign-in that verified
+    // the old password creates its session before this (and is ended here) or not at all (SessionsRepository.create).
     await this.sessions.revokeAll(row.id, 'password_changed', auth.sessionId);
   }
 
@@ -199,8 +215,12 @@ export class AuthService implements OnModuleInit {
     };
   }
 
-  private async startSession(row: CredentialsRow, meta: ClientMeta, sessionId?: string): Promise<LoginResponseDto> {
-    const tokens = await this.sessions.start({ id: row.id, clientId: row.clientId }, meta, sessionId);
+  private async startSession(
+    row: CredentialsRow,
+    meta: ClientMeta,
+    opts: { sessionId?: string; verifiedPasswordHash: string },
+  ): Promise<LoginResponseDto> {
+    const tokens = await this.sessions.start({ id: row.id, clientId: row.clientId }, meta, opts);
     return { ...tokens, user: await this.profile(row.id) };
   }
 
@@ -231,4 +251,9 @@ function toClientSummaryDto(c: ClientSummaryRow): ClientSummaryDto {
 /** Credential management belongs to the account holder, never to someone impersonating them. */
 function assertNotImpersonating(auth: AuthContext): void {
   if (auth.impersonation) throw new NotWhileImpersonatingError();
+}
+
+/** A short digest of a password hash: ties a 2FA challenge to the password it was earned with, revealing nothing. */
+function passwordDigest(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
 }

@@ -9,6 +9,11 @@ export interface NewSession {
   userAgent: string | null;
   ip: string | null;
   refreshTokenHash: string;
+  /**
+   * The password hash the caller verified: the session is only created while the user's hash is still that
+   * one (a password changed meanwhile answers null), and the check holds the user row until the session exists.
+   */
+  verifiedPasswordHash?: string;
 }
 
 export interface RefreshTokenState {
@@ -32,19 +37,24 @@ export class SessionsRepository {
     return (await this.main.session.count({ where: { id } })) > 0;
   }
 
-  async create(s: NewSession): Promise<string> {
-    const session = await this.main.session.create({
-      data: {
-        id: s.id,
-        userId: s.userId,
-        expiresAt: s.expiresAt,
-        userAgent: s.userAgent?.slice(0, 500) ?? null,
-        ip: s.ip,
-        refreshTokens: { create: { tokenHash: s.refreshTokenHash, expiresAt: s.expiresAt } },
-      },
-      select: { id: true },
+  /** Creates the session and its first refresh token; null when `verifiedPasswordHash` is no longer the user's. */
+  async create(s: NewSession): Promise<string | null> {
+    const data = {
+      id: s.id,
+      userId: s.userId,
+      expiresAt: s.expiresAt,
+      userAgent: s.userAgent?.slice(0, 500) ?? null,
+      ip: s.ip,
+      refreshTokens: { create: { tokenHash: s.refreshTokenHash, expiresAt: s.expiresAt } },
+    };
+    if (s.verifiedPasswordHash === undefined) return (await this.main.session.create({ data, select: { id: true } })).id;
+    const hash = s.verifiedPasswordHash;
+    return this.main.$transaction(async (tx) => {
+      // FOR SHARE: a password change (an UPDATE of this row) waits for this session to exist, and then ends it.
+      const still = await tx.$queryRaw<unknown[]>`SELECT 1 FROM users WHERE id = ${s.userId}::uuid AND password_hash = ${hash} FOR SHARE`;
+      if (still.length === 0) return null;
+      return (await tx.session.create({ data, select: { id: true } })).id;
     });
-    return session.id;
   }
 
   /**

@@ -4,7 +4,7 @@ import { AppConfigService } from '../../config/config.service.js';
 import { Clock } from '../../common/clock.js';
 import { UnauthenticatedError } from '../../common/errors.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
-import { RefreshTokenReusedError } from './auth.errors.js';
+import { InvalidCredentialsError, RefreshTokenReusedError } from './auth.errors.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { constraintViolation } from '../../common/prisma-errors.js';
 import { TokenService } from './token.service.js';
@@ -62,11 +62,17 @@ export class SessionsService {
    * id fails on the primary key, so a challenge is completed once
    * (SessionAlreadyStartedError).
    */
-  async start(user: { id: string; clientId: string | null }, meta: ClientMeta, sessionId?: string): Promise<IssuedTokens> {
+  async start(
+    user: { id: string; clientId: string | null },
+    meta: ClientMeta,
+    opts: { sessionId?: string; verifiedPasswordHash?: string } = {},
+  ): Promise<IssuedTokens> {
+    const { sessionId, verifiedPasswordHash } = opts;
     const refreshToken = newRefreshToken();
     const id = await this.repo
       .create({
         id: sessionId,
+        verifiedPasswordHash,
         userId: user.id,
         expiresAt: new Date(this.clock.now().getTime() + this.refreshTtlMs),
         userAgent: meta.userAgent ?? null,
@@ -77,6 +83,8 @@ export class SessionsService {
         if (sessionId && constraintViolation(err)?.sqlState === '23505') throw new SessionAlreadyStartedError();
         throw err;
       });
+    // The password was changed since it was verified: that sign-in no longer counts.
+    if (id === null) throw new InvalidCredentialsError();
     return this.issue(user, id, refreshToken);
   }
 

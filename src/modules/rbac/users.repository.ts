@@ -84,8 +84,9 @@ export class UsersRepository {
     });
   }
 
-  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.main.user.update({ where: { id }, data: { passwordHash } });
+  /** Sets a new password hash if the current one is still `expected`; false when it changed meanwhile. */
+  async replacePasswordHash(id: string, expected: string, passwordHash: string): Promise<boolean> {
+    return (await this.main.user.updateMany({ where: { id, passwordHash: expected }, data: { passwordHash } })).count === 1;
   }
 
   async findWithRoles(id: string): Promise<UserWithRolesRow | null> {
