@@ -327,6 +327,25 @@ describe('POST /clients/:id/migrate', () => {
   });
 });
 
+describe('PATCH /clients/:id racing other changes (found by the third contract audit)', () => {
+  it('answers 200 only with the status it asked for, or 409; never another status', async () => {
+    for (let round = 0; round < 6; round++) {
+      const c = await createClient();
+      const [resume, suspend, del] = await Promise.all([
+        t.http.patch(`/api/v1/clients/${c.id}`).set(auth(admin.token)).send({ status: 'active' }),
+        t.http.patch(`/api/v1/clients/${c.id}`).set(auth(admin.token)).send({ status: 'suspended' }),
+        t.http.delete(`/api/v1/clients/${c.id}?confirm=${c.slug}`).set(auth(admin.token)),
+      ]);
+      expect([resume.status, suspend.status].every((s) => s === 200 || s === 409)).toBe(true);
+      if (resume.status === 200) expect(resume.body.status).toBe('active');
+      if (suspend.status === 200) expect(suspend.body.status).toBe('suspended');
+      expect(del.status).toBe(204);
+      const after = await t.http.patch(`/api/v1/clients/${c.id}`).set(auth(admin.token)).send({ status: 'active' });
+      expect([after.status, after.body.code]).toEqual([409, 'CONFLICT']);
+    }
+  });
+});
+
 describe('DELETE /clients/:id', () => {
   it('refuses without the matching confirm and changes nothing', async () => {
     const { id, slug } = await createClient();

@@ -101,18 +101,23 @@ export class ClientsRepository {
     return rows.map(toRecord);
   }
 
-  async rename(id: string, name: string): Promise<boolean> {
-    const { count } = await this.main.client.updateMany({ where: { id, status: { not: 'deleted' } }, data: { name } });
-    return count === 1;
-  }
-
   /**
-   * Moves a client between `active` and `suspended` only if it is in one of
-   * those states now (a conditional update: a concurrent deletion wins).
+   * Renames and/or moves between active and suspended in one conditional
+   * update, and answers the row as this change left it (the row stays locked
+   * until then, so a concurrent delete cannot show through); null when the
+   * client is no longer in a state that allows it (deleted, or for a status
+   * change not active/suspended).
    */
-  async setStatus(id: string, status: 'active' | 'suspended'): Promise<boolean> {
-    const { count } = await this.main.client.updateMany({ where: { id, status: { in: ['active', 'suspended'] } }, data: { status } });
-    return count === 1;
+  async patch(id: string, data: { name?: string; status?: 'active' | 'suspended' }): Promise<ClientRecord | null> {
+    return this.main.$transaction(async (tx) => {
+      const { count } = await tx.client.updateMany({
+        where: { id, status: data.status !== undefined ? { in: ['active', 'suspended'] } : { not: 'deleted' } },
+        data,
+      });
+      if (count === 0) return null;
+      const row = await tx.client.findUnique({ where: { id } });
+      return row ? toRecord(row) : null;
+    });
   }
 
   async markDeleted(id: string, at: Date): Promise<void> {
