@@ -25,7 +25,7 @@ export class EnvironmentVariables {
   /** Main database. When absent, an embedded PostgreSQL is started under .data/. */
   @IsOptional()
   @IsUrl(
-    { protocols: ['postgres', 'postgresql'], require_tld: false, require_port: false },
+    { protocols: ['postgres', 'postgresql'], require_protocol: true, require_tld: false, require_port: false },
     { message: 'DATABASE_URL must be a postgresql:// URL' },
   )
   DATABASE_URL?: string;
@@ -208,8 +208,9 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production');
   }
-  if ((config.PLATFORM_ADMIN_EMAIL === undefined) !== (config.PLATFORM_ADMIN_PASSWORD === undefined)) {
-    problems.push('PLATFORM_ADMIN_EMAIL and PLATFORM_ADMIN_PASSWORD must be given together');
+  // The first platform admin is created at start-up from both; the password alone is admin:create's default.
+  if (config.PLATFORM_ADMIN_EMAIL !== undefined && config.PLATFORM_ADMIN_PASSWORD === undefined) {
+    problems.push('PLATFORM_ADMIN_PASSWORD: required with PLATFORM_ADMIN_EMAIL');
   }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

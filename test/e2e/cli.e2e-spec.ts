@@ -98,6 +98,18 @@ describe('CLI', () => {
     expect(missing.stderr).toMatch(/--admin-email/);
     expect((await cli('clients:migrate', '--concurrency', 'zero')).code).toBe(2);
     expect((await cli('clients:list', '--status', 'bogus')).code).toBe(2);
+    // The API's own checks (found by the third contract audit: the CLI created these): exit 2, nothing created.
+    const slug = `cli-bad-${s()}`;
+    const base = ['clients:create', '--name', 'Bad Input', '--slug', slug];
+    for (const [args, field] of [
+      [['--admin-email', 'notanemail', '--admin-password', 'CorrectHorse42'], 'admin.email'],
+      [['--admin-email', `a-${slug}@cli.test`, '--admin-password', 'short'], 'admin.password'],
+      [['--admin-email', `a-${slug}@cli.test`, '--admin-password', 'CorrectHorse42', '--admin-time-zone', 'Mars/Base'], 'admin.timeZone'],
+    ] as const) {
+      const bad = await cli(...base, ...args);
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining(field)]);
+    }
+    expect(await main().client.count({ where: { slug } })).toBe(0);
   });
 
   it('creates, lists, suspends, resumes, migrates and deletes a client', async () => {

@@ -21,6 +21,25 @@ describe('CLI exit codes', () => {
     expect(describeError({ code: 'commander.unknownOption', exitCode: 1 })).toBeNull();
   });
 
+  // Found by the third contract audit: Prisma's multi-line "Invalid `prisma.client.findMany()` invocation" text.
+  it('says where the database could not be reached, without Prisma internals', () => {
+    const prisma = Object.assign(
+      new Error("\nInvalid `prisma.client.findMany()` invocation:\n\n\nCan't reach database server at 127.0.0.1:5999"),
+      {
+        code: 'P1001',
+      },
+    );
+    const pg = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED' });
+    for (const [err, where] of [
+      [prisma, '127.0.0.1:5999'],
+      [pg, '10.0.0.7:5432'],
+    ] as const) {
+      const line = describeError(err)!;
+      expect(line).toContain(`the database cannot be reached at ${where}`);
+      expect(line).not.toMatch(/prisma|invocation|\n/);
+    }
+  });
+
   it('collects repeated and comma-separated option values', () => {
     expect(collect('b,c', collect('a', undefined))).toEqual(['a', 'b', 'c']);
   });

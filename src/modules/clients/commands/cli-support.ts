@@ -1,5 +1,9 @@
 import Table from 'cli-table3';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validate } from 'class-validator';
 import { DomainError, ValidationFailedError } from '../../../common/errors.js';
+import { toDetails } from '../../../common/validation.js';
+import { isDatabaseUnavailable } from '../../../common/prisma-errors.js';
 
 /** Exit codes scripts can rely on. */
 export const EXIT_OK = 0;
@@ -36,6 +40,11 @@ export function describeError(err: unknown): string | null {
   if (err instanceof DomainError) {
     const details = err.details?.map((d) => `${d.field}: ${d.message}`).join('; ');
     return `error: ${err.message}${details && details !== err.message ? ` (${details})` : ''} [${err.code}]`;
+  }
+  if (isDatabaseUnavailable(err)) {
+    // Prisma's own text names the failed call and spans lines; the operator needs where and what to check.
+    const where = /(?:server at|connect \w+)\s+`?([\w.-]+:\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+    return `error: the database cannot be reached${where ? ` at ${where}` : ''}; is PostgreSQL running, and are DATABASE_URL / TENANT_DATABASE_SERVERS right?`;
   }
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
@@ -76,4 +85,19 @@ export function truncate(text: string | null, max: number): string {
   if (!text) return '';
   const one = text.replace(/\s+/g, ' ');
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
+}
+
+/**
+ * Checks command-line input with the DTO the REST route validates the same
+ * input with, so the CLI accepts nothing the API would refuse (a short
+ * password, a bad e-mail or time zone); a ValidationFailedError exits 2.
+ */
+export async function validatedAs<T extends object>(dto: ClassConstructor<T>, plain: object): Promise<T> {
+  const instance = plainToInstance(dto, plain);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const details = toDetails(errors);
+    throw new ValidationFailedError(details[0]?.message ?? 'Invalid arguments', details);
+  }
+  return instance;
 }

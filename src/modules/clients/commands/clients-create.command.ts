@@ -1,6 +1,7 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { ClientsService } from '../clients.service.js';
-import { print } from './cli-support.js';
+import { CreateClientDto } from '../dto/create-client.dto.js';
+import { print, validatedAs } from './cli-support.js';
 
 interface Options {
   name: string;
@@ -21,11 +22,17 @@ export class ClientsCreateCommand extends CommandRunner {
   }
 
   async run(_args: string[], o: Options): Promise<void> {
-    const client = await this.clients.create({
+    const input = await validatedAs(CreateClientDto, {
       name: o.name,
-      slug: o.slug,
-      admin: { email: o.adminEmail, password: o.adminPassword, name: o.adminName ?? 'Admin', timeZone: o.adminTimeZone },
+      ...(o.slug !== undefined ? { slug: o.slug } : {}),
+      admin: {
+        email: o.adminEmail,
+        password: o.adminPassword,
+        name: o.adminName ?? 'Admin',
+        ...(o.adminTimeZone !== undefined ? { timeZone: o.adminTimeZone } : {}),
+      },
     });
+    const client = await this.clients.create(input);
     print(`Created client ${client.slug} (${client.id})`);
     print(`  status:   ${client.status}`);
     print(`  database: ${client.databaseName} on ${client.databaseServer}, schema ${client.schemaVersion ?? '-'}`);
