@@ -41,6 +41,13 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** 403 FORBIDDEN for capabilities the caller's roles do not hold (the chat answers it in the conversation). */
+export class MissingCapabilityError extends ForbiddenError {
+  constructor(...capabilities: string[]) {
+    super(`Missing capability: ${capabilities.join(', ')}`);
+  }
+}
+
 export class NotFoundError extends DomainError {
   constructor(what = 'Resource') {
     super(404, 'NOT_FOUND', `${what} not found`);

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationFailedError } from './errors.js';
+import { isUuid } from './uuid.js';
 
 /** `?limit=&cursor=`: default 50, max 200. */
 export class PaginationQueryDto {
@@ -49,13 +50,6 @@ export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, keyOf: 
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
   return { data: slice.map(map), nextCursor: more ? encodeCursor(keyOf(slice[slice.length - 1])) : null };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A UUID in its hyphenated form (what the service's ids are). */
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID.test(v);
 }
 
 /**

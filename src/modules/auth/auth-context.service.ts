@@ -6,6 +6,7 @@ import { TenantRegistryService } from '../../database/tenant-registry.service.js
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
 import { Capability, CAPABILITIES, isCapability } from '../rbac/capabilities.js';
 import { AccessTokenClaims, AuthContext, AuthenticatedUser } from './auth-context.js';
+import { isUuid } from '../../common/uuid.js';
 
 interface SessionState {
   userId: string;
@@ -19,8 +20,6 @@ interface ImpersonationState {
   ended: boolean;
   expiresAt: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Resolves a verified token into the caller, checking on every request that
@@ -68,12 +67,12 @@ export class AuthContextService {
   }
 
   async resolve(claims: AccessTokenClaims): Promise<AuthContext> {
-    if (claims?.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.sid !== 'string') {
+    if (claims?.typ !== 'access' || typeof claims.sub !== 'string' || !isUuid(claims.sub) || typeof claims.sid !== 'string') {
       throw new UnauthenticatedError('Invalid access token');
     }
     let impersonation: AuthContext['impersonation'] = null;
     if (claims.impSid !== undefined) {
-      if (!UUID.test(claims.impSid) || claims.impSid !== claims.sid || !claims.act?.sub)
+      if (!isUuid(claims.impSid) || claims.impSid !== claims.sid || !claims.act?.sub)
         throw new UnauthenticatedError('Invalid access token');
       const imp = await this.impersonation(claims.impSid);
       if (!imp || imp.ended || imp.expiresAt <= Date.now() || imp.targetUserId !== claims.sub || imp.impersonatorId !== claims.act.sub) {
@@ -88,7 +87,7 @@ export class AuthContextService {
         expiresAt: new Date(imp.expiresAt),
       };
     } else {
-      if (!UUID.test(claims.sid)) throw new UnauthenticatedError('Invalid access token');
+      if (!isUuid(claims.sid)) throw new UnauthenticatedError('Invalid access token');
       const session = await this.session(claims.sid);
       if (!session || session.revoked || session.expiresAt <= Date.now() || session.userId !== claims.sub) {
         throw new UnauthenticatedError('The session has ended');

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { isUuid } from '../../common/pagination.js';
+import { isUuid } from '../../common/uuid.js';
 import { AppConfigService } from '../../config/config.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkRes
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { actorFrom } from '../time-tracking/actor.js';
-import { UuidParamPipe } from '../time-tracking/uuid-param.pipe.js';
+import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { ChatService } from './chat.service.js';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import type { ClientStatus } from '../../database/tenant-registry.service.js';
 import type { Client as ClientRow } from '../../generated/prisma-main/client.js';
+import { isUuid } from '../../common/uuid.js';
 
 export const CLIENT_STATUSES: readonly ClientStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleted'];
 
@@ -50,15 +51,13 @@ function toRecord(row: ClientRow): ClientRecord {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The tenant registry rows (`clients`) and what deleting a client does to its users' access. */
 @Injectable()
 export class ClientsRepository {
   constructor(private readonly main: MainPrismaService) {}
 
   async findById(id: string): Promise<ClientRecord | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const row = await this.main.client.findUnique({ where: { id } });
     return row ? toRecord(row) : null;
   }
@@ -95,7 +94,7 @@ export class ClientsRepository {
   /** Clients whose databases take migrations (active or suspended), oldest first. */
   async listMigratable(ids?: string[]): Promise<ClientRecord[]> {
     const rows = await this.main.client.findMany({
-      where: { status: { in: ['active', 'suspended'] }, ...(ids ? { id: { in: ids.filter((i) => UUID.test(i)) } } : {}) },
+      where: { status: { in: ['active', 'suspended'] }, ...(ids ? { id: { in: ids.filter(isUuid) } } : {}) },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
     return rows.map(toRecord);

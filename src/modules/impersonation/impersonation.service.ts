@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
-import { ClientSuspendedError, DomainError, ForbiddenError, NotFoundError } from '../../common/errors.js';
+import { ClientSuspendedError, DomainError, MissingCapabilityError, NotFoundError } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, isCreatedAtIdCursor, type Page } from '../../common/pagination.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
@@ -24,8 +24,8 @@ import {
 import { toImpersonationSessionDto } from './impersonation.mapper.js';
 import { decideImpersonation, type ImpersonationRefusal, isPlatformAdmin, type TargetFacts } from './impersonation.policy.js';
 import { ImpersonationRepository, type ImpersonationSessionRecord, type SessionScope } from './impersonation.repository.js';
+import { isUuid } from '../../common/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_LIMIT = 50;
 
 function refusalError(r: ImpersonationRefusal): DomainError {
@@ -33,7 +33,7 @@ function refusalError(r: ImpersonationRefusal): DomainError {
     case 'NESTED':
       return new ImpersonationNestedError();
     case 'FORBIDDEN':
-      return new ForbiddenError('Missing capability: impersonation:start');
+      return new MissingCapabilityError('impersonation:start');
     case 'NOT_FOUND':
       return new NotFoundError('User');
     case 'SELF':
@@ -112,7 +112,7 @@ export class ImpersonationService {
    * Idempotent: ending an ended or expired session answers 204 and changes nothing.
    */
   async end(auth: AuthContext, id: string): Promise<void> {
-    if (!UUID.test(id)) throw new NotFoundError('Impersonation session');
+    if (!isUuid(id)) throw new NotFoundError('Impersonation session');
     const session = await this.repo.findById(id);
     const mayEnd = session && (auth.impersonation ? auth.impersonation.sessionId === id : auth.user.id === session.impersonatorId);
     if (!session || !mayEnd) throw new NotFoundError('Impersonation session');

@@ -17,7 +17,7 @@ import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities } from '../auth/decorators.js';
 import { CapabilityDto, capabilityCatalog } from './dto/capability.dto.js';
 import { CreateRoleDto, RoleDto, RolePageDto, UpdateRoleDto } from './dto/role.dto.js';
-import { IdParamPipe } from './id-param.pipe.js';
+import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { RolesService } from './roles.service.js';
 import { NoBody } from '../../common/no-body.js';
 
@@ -62,7 +62,7 @@ export class RolesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RoleDto })
   @ApiNotFoundResponse({ description: "Unknown role or another client's role", type: ErrorResponseDto })
-  get(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('Role')) id: string): Promise<RoleDto> {
+  get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Role')) id: string): Promise<RoleDto> {
     return this.roles.get(auth, id);
   }
 
@@ -92,7 +92,7 @@ export class RolesController {
   @ApiForbiddenResponse({ description: GRANT_403, type: ErrorResponseDto })
   @ApiNotFoundResponse({ description: "Unknown role or another client's role", type: ErrorResponseDto })
   @ApiConflictResponse({ description: 'CONFLICT: the name is taken', type: ErrorResponseDto })
-  update(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('Role')) id: string, @Body() dto: UpdateRoleDto): Promise<RoleDto> {
+  update(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Role')) id: string, @Body() dto: UpdateRoleDto): Promise<RoleDto> {
     return this.roles.update(auth, id, dto);
   }
 
@@ -104,7 +104,7 @@ export class RolesController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiForbiddenResponse({ description: GRANT_403, type: ErrorResponseDto })
   @ApiNotFoundResponse({ description: "Unknown role or another client's role", type: ErrorResponseDto })
-  async remove(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('Role')) id: string, @NoBody() _body: undefined): Promise<void> {
+  async remove(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Role')) id: string, @NoBody() _body: undefined): Promise<void> {
     await this.roles.remove(auth, id);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidationService } from '../../database/invalidation.service.js';
-import { ForbiddenError, NotFoundError, TenantRequiredError, ValidationFailedError } from '../../common/errors.js';
+import { ForbiddenError, MissingCapabilityError, NotFoundError, TenantRequiredError, ValidationFailedError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, PaginationQueryDto, toPage } from '../../common/pagination.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { AuthContextService } from '../auth/auth-context.service.js';
@@ -47,7 +47,7 @@ export class UserAdminService {
       roles = member ? [member] : [];
     } else {
       if (dto.roleIds.length > 0 && !auth.user.capabilities.has('roles:assign')) {
-        throw new ForbiddenError('Missing capability: roles:assign');
+        throw new MissingCapabilityError('roles:assign');
       }
       roles = await this.visibleRoles(clientId, dto.roleIds);
     }

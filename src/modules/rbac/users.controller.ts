@@ -15,7 +15,7 @@ import { PaginationQueryDto } from '../../common/pagination.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities } from '../auth/decorators.js';
 import { CreateUserDto, SetUserRolesDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
-import { IdParamPipe } from './id-param.pipe.js';
+import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { UserAdminService } from './user-admin.service.js';
 
 const SCOPE = "Client-scoped: only the caller's client's users. A platform admin (no client) gets 403 TENANT_REQUIRED.";
@@ -57,7 +57,7 @@ export class UsersController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ description: "Unknown user or another client's user", type: ErrorResponseDto })
-  get(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('User')) id: string): Promise<UserDto> {
+  get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('User')) id: string): Promise<UserDto> {
     return this.users.get(auth, id);
   }
 
@@ -76,7 +76,7 @@ export class UsersController {
     type: ErrorResponseDto,
   })
   @ApiNotFoundResponse({ description: "Unknown user or another client's user", type: ErrorResponseDto })
-  update(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('User')) id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
+  update(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('User')) id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.users.update(auth, id, dto);
   }
 
@@ -95,7 +95,7 @@ export class UsersController {
     type: ErrorResponseDto,
   })
   @ApiNotFoundResponse({ description: "Unknown user or another client's user", type: ErrorResponseDto })
-  setRoles(@Auth() auth: AuthContext, @Param('id', new IdParamPipe('User')) id: string, @Body() dto: SetUserRolesDto): Promise<UserDto> {
+  setRoles(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('User')) id: string, @Body() dto: SetUserRolesDto): Promise<UserDto> {
     return this.users.setRoles(auth, id, dto);
   }
 }

@@ -26,7 +26,7 @@ import {
   UpsertProjectMemberDto,
 } from './dto/project.dto.js';
 import { ProjectsService } from './projects.service.js';
-import { UuidParamPipe } from './uuid-param.pipe.js';
+import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { NoBody } from '../../common/no-body.js';
 
 const NOT_FOUND = { description: 'No such project, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };

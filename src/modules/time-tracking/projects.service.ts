@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
-import { decodeCursor, isCreatedAtIdCursor, isUuid, Page, toPage } from '../../common/pagination.js';
+import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
+import { isUuid } from '../../common/uuid.js';
 import { UNSTORABLE } from '../../common/validation.js';
 import type { Actor } from './actor.js';
 import { ClientUsersRepository } from './client-users.repository.js';

@@ -14,7 +14,7 @@ import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { actorFrom } from './actor.js';
 import { CreateTaskDto, ListTasksQueryDto, TaskDto, TaskPageDto, toTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { TasksService } from './tasks.service.js';
-import { UuidParamPipe } from './uuid-param.pipe.js';
+import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { NoBody } from '../../common/no-body.js';
 
 const NOT_FOUND = { description: 'No such task, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };

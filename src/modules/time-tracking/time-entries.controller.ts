@@ -24,7 +24,7 @@ import {
   UpdateTimeEntryDto,
 } from './dto/time-entry.dto.js';
 import { TimeEntriesService } from './time-entries.service.js';
-import { UuidParamPipe } from './uuid-param.pipe.js';
+import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { NoBody } from '../../common/no-body.js';
 
 const NOT_FOUND = { description: 'No such entry, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto };

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { ValidationFailedError } from '../../common/errors.js';
-import { isIsoDay, isIsoInstant, isUuid } from '../../common/pagination.js';
+import { isIsoDay, isIsoInstant } from '../../common/pagination.js';
+import { isUuid } from '../../common/uuid.js';
 import type { Prisma } from '../../generated/prisma-client/client.js';
 import { violatedConstraint } from './db-errors.js';
 import { dateOnly, isoDay } from './dates.js';

@@ -173,11 +173,7 @@ export class TimeEntriesService {
     const project = await this.projectForEntry(actor, input.projectId, actor.userId);
     const taskId = await this.checkTask(input.taskId ?? null, project.id);
     const now = truncateToSecond(this.clock.now());
-    // An entry is at least 1 s, so a timer stopped within its first second ends up to a second after now:
-    // a timer started right after it starts where it ended (not a 409 overlap). A few such seconds at most.
-    const lastEnd = await this.entries.latestEndAfter(actor.userId, now);
-    const startTime = lastEnd && lastEnd.getTime() - now.getTime() <= MAX_TIMER_CARRY_MS ? lastEnd : now;
-    const row: TimeEntryWrite = {
+    const at = (startTime: Date): TimeEntryWrite => ({
       userId: actor.userId,
       projectId: project.id,
       taskId,
@@ -187,16 +183,26 @@ export class TimeEntriesService {
       startTime,
       endTime: null,
       duration: null,
-    };
+    });
+    const row = at(now);
     try {
       return await this.entries.create(row);
     } catch (err) {
+      if (!(err instanceof TimeEntryOverlapError)) throw err;
       // A running timer is also an infinite range, so a concurrent second start
       // may trip the exclusion constraint instead of the unique index.
-      if (err instanceof TimeEntryOverlapError && (await this.entries.findRunningByUser(actor.userId)))
-        throw new TimerAlreadyRunningError();
-      if (err instanceof TimeEntryOverlapError) throw await this.describeOverlap(err, row, null);
-      throw err;
+      if (await this.entries.findRunningByUser(actor.userId)) throw new TimerAlreadyRunningError();
+      // An entry is at least 1 s, so a timer stopped within its first second ends up to a second after now:
+      // the next timer starts where it ended (a few seconds past now at most), not a 409 overlap.
+      const lastEnd = await this.entries.latestEndAfter(actor.userId, now);
+      if (lastEnd && lastEnd.getTime() - now.getTime() <= MAX_TIMER_CARRY_MS) {
+        return this.write(null, at(lastEnd)).catch(async (again: unknown) => {
+          if (again instanceof TimeEntryOverlapError && (await this.entries.findRunningByUser(actor.userId)))
+            throw new TimerAlreadyRunningError();
+          throw again;
+        });
+      }
+      throw await this.describeOverlap(err, row, null);
     }
   }
 

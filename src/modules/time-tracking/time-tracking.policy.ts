@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../common/errors.js';
+import { MissingCapabilityError } from '../../common/errors.js';
 import type { Actor } from './actor.js';
 
 /**
@@ -18,11 +18,11 @@ export const policy = {
   },
   assertCanReadProjects(actor: Actor): void {
     if (!actor.capabilities.has('projects:read') && !actor.capabilities.has('projects:manage')) {
-      throw new ForbiddenError('Missing capability: projects:read');
+      throw new MissingCapabilityError('projects:read');
     }
   },
   assertCanManageProjects(actor: Actor): void {
-    if (!actor.capabilities.has('projects:manage')) throw new ForbiddenError('Missing capability: projects:manage');
+    if (!actor.capabilities.has('projects:manage')) throw new MissingCapabilityError('projects:manage');
   },
 
   /** Tasks follow project visibility; tasks:manage and projects:manage see all of the client's tasks. */
@@ -31,11 +31,11 @@ export const policy = {
   },
   assertCanReadTasks(actor: Actor): void {
     if (!actor.capabilities.has('tasks:read') && !actor.capabilities.has('tasks:manage')) {
-      throw new ForbiddenError('Missing capability: tasks:read');
+      throw new MissingCapabilityError('tasks:read');
     }
   },
   assertCanManageTasks(actor: Actor): void {
-    if (!actor.capabilities.has('tasks:manage')) throw new ForbiddenError('Missing capability: tasks:manage');
+    if (!actor.capabilities.has('tasks:manage')) throw new MissingCapabilityError('tasks:manage');
   },
 
   readsAllEntries(actor: Actor): boolean {
@@ -46,7 +46,7 @@ export const policy = {
   },
   assertCanReadEntries(actor: Actor): void {
     if (!actor.capabilities.has('time-entries:read:own') && !actor.capabilities.has('time-entries:read:all')) {
-      throw new ForbiddenError('Missing capability: time-entries:read:own');
+      throw new MissingCapabilityError('time-entries:read:own');
     }
   },
   /** May the actor read this user's entries (own with read:own, anyone's with read:all)? */
@@ -60,9 +60,7 @@ export const policy = {
   },
   assertCanWriteEntriesOf(actor: Actor, userId: string): void {
     if (!policy.canWriteEntriesOf(actor, userId)) {
-      throw new ForbiddenError(
-        userId === actor.userId ? 'Missing capability: time-entries:write:own' : 'Missing capability: time-entries:write:all',
-      );
+      throw new MissingCapabilityError(userId === actor.userId ? 'time-entries:write:own' : 'time-entries:write:all');
     }
   },
 
@@ -71,7 +69,7 @@ export const policy = {
   },
   assertCanReadReports(actor: Actor): void {
     if (!actor.capabilities.has('reports:read:own') && !actor.capabilities.has('reports:read:all')) {
-      throw new ForbiddenError('Missing capability: reports:read:own');
+      throw new MissingCapabilityError('reports:read:own');
     }
   },
 };

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenError, UnauthenticatedError } from '../../../common/errors.js';
+import { MissingCapabilityError, UnauthenticatedError } from '../../../common/errors.js';
 import { REQUIRED_CAPABILITIES } from '../auth.constants.js';
 import type { Capability } from '../../rbac/capabilities.js';
 
@@ -15,7 +15,7 @@ export class CapabilitiesGuard implements CanActivate {
     const auth = context.switchToHttp().getRequest<FastifyRequest>().auth;
     if (!auth) throw new UnauthenticatedError();
     const missing = required.filter((c) => !auth.user.capabilities.has(c));
-    if (missing.length > 0) throw new ForbiddenError(`Missing capability: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new MissingCapabilityError(...missing);
     return true;
   }
 }

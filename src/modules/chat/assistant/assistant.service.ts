@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Clock } from '../../../common/clock.js';
-import { DomainError, ForbiddenError } from '../../../common/errors.js';
+import { DomainError, MissingCapabilityError } from '../../../common/errors.js';
 import type { Actor } from '../../time-tracking/actor.js';
 import { ProjectsService } from '../../time-tracking/projects.service.js';
 import { TimeEntriesService } from '../../time-tracking/time-entries.service.js';
@@ -65,7 +65,7 @@ export class AssistantService {
     } catch (err) {
       // The caller's role does not allow what they asked (the same check as the REST route's): said in the
       // conversation, as an answer with no action, rather than failing the whole message with a 403.
-      if (isMissingCapability(err)) {
+      if (err instanceof MissingCapabilityError) {
         return { reply: `Your role doesn't allow that (${err.message.toLowerCase()}), so nothing was changed.`, actions: [] };
       }
       throw err;
@@ -309,7 +309,7 @@ export class AssistantService {
       return clarify(`That would overlap ${what}. Nothing was logged. Which time should I use instead?`);
     }
     if (err instanceof ProjectArchivedError) return clarify(`${project.name} is archived, so I can't log time to it.`);
-    if (isMissingCapability(err)) throw err; // answered in respond
+    if (err instanceof MissingCapabilityError) throw err; // answered in respond
     if (err instanceof DomainError && (err.status === 403 || err.status === 404)) {
       return clarify(`You can't log time to ${project.name} (you're not a member of it). Which project should I use?`);
     }
@@ -331,9 +331,4 @@ function clarify(question: string, candidates?: string[]): AssistantAnswer {
 
 function withProject(entry: TimeEntryRecord, project: ProjectRecord | undefined): TimeEntryWithProject {
   return { ...(toTimeEntryDto(entry) as unknown as Record<string, unknown>), projectName: project?.name ?? '' } as TimeEntryWithProject;
-}
-
-/** A refusal for a capability the caller's role lacks (time-tracking.policy), as opposed to "not a member". */
-function isMissingCapability(err: unknown): err is ForbiddenError {
-  return err instanceof ForbiddenError && err.code === 'FORBIDDEN' && err.message.startsWith('Missing capability');
 }

@@ -54,6 +54,13 @@ const WEEKDAY_OF_LAST_WEEK_RE = new RegExp(
   `\\b(?:on\\s+)?(?:(${WEEKDAY_NAMES})\\s+(?:of\\s+)?(?:last|previous)\\s+week|(?:last|previous)\\s+week'?s?\\s+(${WEEKDAY_NAMES}))\\b`,
 );
 
+const WEEKDAY_NAME_RE = new RegExp(`\\b(?:${WEEKDAY_NAMES})\\b`);
+
+/** Whether the text names a weekday (spelled out). */
+export function mentionsWeekday(text: string): boolean {
+  return WEEKDAY_NAME_RE.test(text);
+}
+
 /** Whether the text names a weekday of last week, which a report reads as that day, not the week. */
 export function mentionsWeekdayOfLastWeek(text: string): boolean {
   return WEEKDAY_OF_LAST_WEEK_RE.test(text);

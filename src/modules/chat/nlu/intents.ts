@@ -22,7 +22,7 @@ import {
   TIME_NOUN,
   TIME_TOPIC,
 } from './cues.js';
-import { type LocalDay, extractDay, isoDate, localToday } from './dates.js';
+import { type LocalDay, extractDay, isoDate, localToday, mentionsWeekday } from './dates.js';
 import { extractDescription, extractQuoted } from './description.js';
 import { extractDuration } from './durations.js';
 import { extractPeriod } from './periods.js';
@@ -39,7 +39,6 @@ const MAX_LENGTH = 2000;
 
 /** Periods that are no single day: logging "last week" needs the day. */
 const PERIOD_NOT_DAY = /\b(?:(?:in|during|for|over)\s+)?(?:the\s+)?(?:last|this|next|past|previous|coming)\s+(?:week|month|year|weekend)\b/;
-const WEEKDAY_NAME = /\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/;
 /** Something written as a date: "31.02.", "2026-02-30", "2/30", "30/02/2026". */
 const DATE_LIKE =
   /(?<![\p{L}\p{N}.:/-])(?:on\s+)?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d{1,2}\/\d{1,2}(?:\/\d{2,4})?)(?![\p{N}:/-])/u;
@@ -134,8 +133,8 @@ function classify(whole: string, core: string, hasAmount: boolean): Kind {
 function bareHours(u: Utterance): number | null {
   const hm = BARE_HOURS_MINUTES.exec(u.free);
   if (hm !== null) {
-    const start = hm.index + hm[0].length - hm[1].length - 1 - hm[2].length;
-    u.claim({ start, end: hm.index + hm[0].length });
+    const end = hm.index + hm[0].length; // the match ends with the "H:MM" (lookaheads take no room)
+    u.claim({ start: end - `${hm[1]}:${hm[2]}`.length, end });
     return Number(hm[1]) * 3600 + Number(hm[2]) * 60;
   }
   const bare = BARE_HOURS.exec(u.free);
@@ -167,7 +166,7 @@ function extractAmounts(u: Utterance): Amounts {
 
 function logTime(u: Utterance, ctx: ParseContext, amounts: Amounts, named: readonly ExactMention[]): Intent {
   // "last week", "this month": a period, not the day to log on (a weekday of it, "monday last week", is a day).
-  const period = WEEKDAY_NAME.test(u.free) ? null : PERIOD_NOT_DAY.exec(u.free);
+  const period = mentionsWeekday(u.free) ? null : PERIOD_NOT_DAY.exec(u.free);
   if (period !== null) u.claim({ start: period.index, end: period.index + period[0].length });
   const dayMatch = extractDay(u, ctx);
   const day = dayMatch?.day ?? localToday(ctx);
