@@ -2,6 +2,7 @@ import path from 'node:path';
 import { projectRoot } from '../src/database/paths.js';
 import { benchServer, cpuMs, freshMainDatabase, load, LoadResult, median, percentile, startService } from './lib/harness.js';
 import { seedTenants, tenantConnection } from './lib/setup.js';
+import { measureTenantPathCost, TenantPathCost } from './lib/tenant-path-cost.js';
 import { atLeast, atMost, BenchReport, envNumber, info, r3 } from './lib/figures.js';
 
 export interface TenancyBenchResult {
@@ -29,6 +30,8 @@ export interface TenancyBenchResult {
   rounds: Record<string, number[]>;
   /** tenant / singleton of every pair, in order. */
   pairRatios: number[];
+  /** The tenancy path's own CPU per request, in-process (lib/tenant-path-cost.ts). */
+  pathCost: TenantPathCost;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function measureTenancy(
   const db = await freshMainDatabase(server.adminUrl, 'tenancy');
   try {
     const [tenant] = await seedTenants(db.url, 1);
+    const pathCost = await measureTenantPathCost(db.url, tenant);
     const conn = await tenantConnection(db.url, tenant.clientId);
     const svc = await startService({ DATABASE_URL: db.url, BENCH_ROUTES: 'true', ...opts.env });
     const floor = await startService(
@@ -148,6 +152,7 @@ export async function measureTenancy(
           .flat()
           .reduce((s, x) => s + x.errors + x.non2xx, 0),
         pairRatios: pairRatios.map(r3),
+        pathCost,
         rounds: Object.fromEntries(names.map((k) => [k, res[k].map((x) => Math.round(x.rps))])),
         cpuRounds: Object.fromEntries(names.map((k) => [k, cpu[k].map(Math.round)])),
       };
@@ -178,6 +183,14 @@ export async function runTenancyBench(): Promise<BenchReport> {
           detail:
             `medians ${r.tenantRps} vs ${r.floorRps} req/s (ratio ${r.floorRatio}); CPU per request ` +
             `${r.cpuUsPerRequest.tenant} vs ${r.cpuUsPerRequest.floor} µs (floor process); p99 ${r.tenantP99Ms} vs ${r.floorP99Ms} ms`,
+        },
+      ),
+      info(
+        'tenancy path per request (TenantGuard: registry, lease, context; provider; release), in-process CPU',
+        r3(r.pathCost.scopedMicros - r.pathCost.notScopedMicros),
+        {
+          unit: 'µs',
+          detail: `${r.pathCost.scopedMicros} vs ${r.pathCost.notScopedMicros} µs per call for the guard on a route that is not tenant-scoped; medians of ${r.pathCost.calls.toLocaleString('en')} calls each`,
         },
       ),
       atMost('tenancy + floor runs: errors and non-2xx', r.errors, 0),
