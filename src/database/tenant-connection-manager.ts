@@ -32,6 +32,31 @@ export function createTenantClient(pool: pg.Pool): TenantPrisma {
   return new TenantPrismaClient({ adapter: new PrismaPg(pool), errorFormat: 'minimal' });
 }
 
+/**
+ * A tenant pool's settings: its own role and database, a small pool whose
+ * idle connections close after at most 5 s (connections are the scarce
+ * resource across tenants), a bounded wait for a connection, and a statement
+ * timeout. The bench's singleton client uses the same, so the tenancy
+ * overhead figure compares tenancy and nothing else (bench/, tenancy).
+ */
+export function tenantPoolSettings(
+  record: Pick<TenantRecord, 'server' | 'role' | 'password' | 'databaseName'>,
+  limits: { poolSize: number; idleMs: number; acquireTimeoutMs: number },
+): pg.PoolConfig {
+  return {
+    host: record.server.host,
+    port: record.server.port,
+    user: record.role,
+    password: record.password,
+    database: record.databaseName,
+    max: limits.poolSize,
+    idleTimeoutMillis: Math.min(limits.idleMs, 5_000),
+    connectionTimeoutMillis: limits.acquireTimeoutMs,
+    options: '-c statement_timeout=15000',
+    application_name: 'freetimechat-tenant',
+  };
+}
+
 interface Entry {
   clientId: string;
   record: TenantRecord;
@@ -183,7 +208,6 @@ export class TenantConnectionManager implements OnApplicationShutdown {
   }
 
   private createEntry(clientId: string, record: TenantRecord): Entry {
-    const { server } = record;
     const budget = this.budget;
     const acquireTimeoutMs = this.acquireTimeoutMs;
     const freeOne = () => this.freeOneConnection();
@@ -225,17 +249,8 @@ export class TenantConnectionManager implements OnApplicationShutdown {
       }
     }
     const pool = new pg.Pool({
+      ...tenantPoolSettings(record, { poolSize: this.poolSize, idleMs: this.idleMs, acquireTimeoutMs: this.acquireTimeoutMs }),
       Client: BudgetedClient as unknown as new () => pg.ClientBase,
-      host: server.host,
-      port: server.port,
-      user: record.role,
-      password: record.password,
-      database: record.databaseName,
-      max: this.poolSize,
-      idleTimeoutMillis: Math.min(this.idleMs, 5_000),
-      connectionTimeoutMillis: this.acquireTimeoutMs,
-      options: '-c statement_timeout=15000',
-      application_name: 'freetimechat-tenant',
     });
     pool.on('error', () => undefined);
     pool.on('connect', () => this.connected.add(entry));
