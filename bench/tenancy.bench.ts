@@ -20,13 +20,14 @@ export interface TenancyBenchResult {
   pairedFloorRatio: number;
   /** Median CPU of the serving process per request, µs. */
   cpuUsPerRequest: Record<string, number>;
-  /** Per route, every load's CPU µs per request and req/s, in order (the pair's routes `pairs` times a round). */
+  /** Per route, every load's service CPU µs per request, in order (the pair's routes `pairs` times a round). */
   cpuRounds: Record<string, number[]>;
   overheadMicrosPerRequest: number;
   tenantP99Ms: number;
   singletonP99Ms: number;
   floorP99Ms: number;
   errors: number;
+  /** Per route, every load's req/s, in the same order as cpuRounds. */
   rounds: Record<string, number[]>;
   /** tenant / singleton of every pair, in order. */
   pairRatios: number[];
@@ -104,8 +105,8 @@ export async function measureTenancy(
       };
       // The compared pair (singleton, tenant) runs back to back `pairs` times in every round, first one
       // then the other first; the groups rotate, so no route always follows the same neighbour. One
-      // pair's ratio moves by ±10 % on this shared machine while the tenancy path costs ~5 %, so the
-      // target figure is the median of many short pairs, not of a few.
+      // pair's ratio moves by ±10 % on this shared machine while the tenancy path costs a few µs of a
+      // ~400 µs request, so the target figure is the median of many short pairs, not of a few.
       const groups: Route[][] = [['singleton', 'tenant'], ['floor'], ['nestRaw'], ['nestPrisma']];
       const pairRatios: number[] = [];
       const floorRatios: number[] = [];
@@ -190,7 +191,7 @@ export async function runTenancyBench(): Promise<BenchReport> {
         r3(r.pathCost.scopedMicros - r.pathCost.notScopedMicros),
         {
           unit: 'µs',
-          detail: `${r.pathCost.scopedMicros} vs ${r.pathCost.notScopedMicros} µs per call for the guard on a route that is not tenant-scoped; medians of ${r.pathCost.calls.toLocaleString('en')} calls each`,
+          detail: `${r.pathCost.scopedMicros} vs ${r.pathCost.notScopedMicros} µs per call for the guard on a route that is not tenant-scoped; medians of rounds, ${r.pathCost.calls.toLocaleString('en')} calls each`,
         },
       ),
       atMost('tenancy + floor runs: errors and non-2xx', r.errors, 0),

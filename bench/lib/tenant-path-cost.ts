@@ -13,6 +13,7 @@ export interface TenantPathCost {
   notScopedMicros: number;
   /** … on the tenant-scoped bench route: registry lookup, lease, context, the provider's read, release. */
   scopedMicros: number;
+  /** Calls measured per route, over all rounds. */
   calls: number;
 }
 
