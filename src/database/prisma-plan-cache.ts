@@ -8,7 +8,7 @@ import { prismaVersion } from '../generated/prisma-client/internal/prismaNamespa
  * query (its JSON protocol form) into a plan with a WebAssembly compiler before
  * running it, and never reuses one: ~330 of the ~530 µs of CPU a
  * `findMany` costs (bench/, framework efficiency; Prisma 7 adds a plan cache,
- * but its CLI cannot run here, DESIGN.md). A plan is a pure function of the
+ * but its CLI cannot run here, README "Prisma scripts"). A plan is a pure function of the
  * compiler (one per client: schema, provider) and the query text, values
  * included; defaults such as `uuid()` and `now()` are calls the plan makes
  * when it runs, not values in it. So the same query text on the same client

@@ -31,7 +31,7 @@ interface Sample {
   scenarios: { name: string; steps: Step[] }[];
 }
 
-const sample = JSON.parse(readFileSync(path.resolve(projectRoot(), '..', 'shared', 'spec', 'chat-cases.sample.json'), 'utf8')) as Sample;
+const sample = JSON.parse(readFileSync(path.resolve(projectRoot(), 'test', 'fixtures', 'chat-cases.sample.json'), 'utf8')) as Sample;
 // 15:00 in Berlin: every clock time of the samples ("9am to 12:30") has already happened today.
 const NOW = new Date('2026-11-25T14:00:00Z');
 

@@ -1,7 +1,7 @@
 /**
  * A tenant database dropped behind the service's back: that tenant gets 503
  * TENANT_DATABASE_UNAVAILABLE, fast, while another tenant keeps working
- * (spec/API.md: other tenants unaffected; never a hang, never a crash).
+ * (the contract: other tenants unaffected; never a hang, never a crash).
  * The main database going away is covered by test/reliability/faults.
  */
 import { createTestApp, TestApp } from '../helpers/test-app.js';

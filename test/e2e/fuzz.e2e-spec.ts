@@ -3,7 +3,7 @@
  * 10,000+): for every operation, generated malformed requests are refused
  * with a 4xx carrying the contract's error body and change nothing in the
  * main or the tenant databases; hostile but well-formed requests never get
- * a 5xx. A 500 is always a bug (spec/API.md "Conventions").
+ * a 5xx. A 500 is always a bug (the error contract in the README and OpenAPI document).
  */
 import { createTestApp, TestApp } from '../helpers/test-app.js';
 import { RawHttp } from '../helpers/reliability.js';

@@ -2,7 +2,7 @@
  * Two service processes on one main database (as behind a load balancer):
  * a logout, a deactivation, a suspension and an impersonation end made on
  * one instance are enforced by the other within one second (LISTEN/NOTIFY
- * invalidation; spec/API.md "stop working at once").
+ * invalidation; the contract's "stop working at once", README).
  */
 import { randomBytes } from 'node:crypto';
 import { freePort, OwnPostgres, RawHttp, ServiceProcess, sleep, startOwnStack } from '../helpers/reliability.js';

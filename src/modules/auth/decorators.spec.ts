@@ -18,7 +18,7 @@ class Dummy {
 class DummyController {}
 
 // Authorization must fail closed and in a fixed order: who is calling, then
-// which tenant, then the impersonation policy (API.md: a read-only token's
+// which tenant, then the impersonation policy (the API contract: a read-only token's
 // non-GET requests are refused with IMPERSONATION_READ_ONLY), then what they may do. A
 // capability check before authentication would have no caller to check; a
 // tenant check after it would let a suspended client's request reach the

@@ -1,4 +1,4 @@
-/** What the assistant did, as returned by POST /conversations/:id/messages (see API.md, Chat). */
+/** What the assistant did, as returned by POST /conversations/:id/messages (the OpenAPI document, Chat). */
 export type TimeEntryWithProject = Record<string, unknown> & { projectName: string };
 
 export type ChatAction =

@@ -75,7 +75,7 @@ const LAST_MONTH = { from: '2026-10-01', to: '2026-10-31', label: 'last month' }
 const ON_TODAY = { from: TODAY, to: TODAY, label: 'today' };
 const ON_YESTERDAY = { from: YESTERDAY, to: YESTERDAY, label: 'yesterday' };
 
-/** The scenarios of spec/chat-cases.sample.json, step by step, at the parser level. */
+/** The scenarios of test/fixtures/chat-cases.sample.json, step by step, at the parser level. */
 export const SAMPLE_CASES: readonly NluCase[] = [
   // log durations
   { say: 'log 2h on Website Redesign', expect: { type: 'log_time', project: WR, seconds: 7200, date: TODAY, description: null } },

@@ -84,7 +84,7 @@ describe('parseMessage', () => {
   }
 });
 
-describe('the sample conversations (spec/chat-cases.sample.json)', () => {
+describe('the sample conversations (test/fixtures/chat-cases.sample.json)', () => {
   const ctx = contextOf({ say: '', expect: { type: 'status' } });
 
   // The service turns these into clarifications; at the parser level each must
