@@ -1,7 +1,11 @@
 // Impersonation tokens on other features' routes: a real tenant write
 // (POST /projects) and GET /auth/me.
+import net from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { ImpersonationAuditService } from '../../src/modules/auth/impersonation-audit.service.js';
 import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
+import { listen } from '../helpers/reliability-world.js';
+import type { RawHttp } from '../helpers/reliability.js';
 
 type Caller = Awaited<ReturnType<typeof createUserWithToken>>;
 
@@ -9,6 +13,7 @@ let t: TestApp;
 let clientA: string;
 let platformAdmin: Caller;
 let managerA: Caller;
+let raw: RawHttp;
 
 const API = '/api/v1';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -27,8 +32,77 @@ beforeAll(async () => {
   clientA = await provisionClient(t, 'Imp Routes');
   platformAdmin = await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] });
   managerA = await createUserWithToken(t, { clientId: clientA, roleKeys: ['manager'] });
+  raw = await listen(t);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  raw.close();
+  await t.close();
+});
+
+async function trailOf(sessionId: string): Promise<{ method: string; path: string; status: number }[]> {
+  await t.get(ImpersonationAuditService).flush();
+  const trail = await t.http
+    .get(`${API}/impersonation/sessions?targetUserId=${managerA.userId}&limit=200`)
+    .set(bearer(platformAdmin.token))
+    .expect(200);
+  return trail.body.data.find((s: { id: string }) => s.id === sessionId)?.requests ?? [];
+}
+
+// The router ends the path at `#` (and a query can say anything): a policy that read the URL text
+// let these writes through as if they ended the session.
+describe('a read-only impersonation token and URL text that looks like ending its session', () => {
+  it('refuses creating a user and starting a timer, and nothing is created', async () => {
+    const imp = await impersonate(platformAdmin, managerA);
+    const end = `/impersonation/${imp.id}/end`;
+    const email = `sneaky-${randomUUID()}@example.test`;
+    for (const suffix of [`#${end}`, `?x=${end}`]) {
+      const user = await raw.json('POST', `${API}/users${suffix}`, imp.token, { email, name: 'Sneaky', password: 'Sneaky-Password-1' });
+      expect([user.status, (user.body as { code: string }).code]).toEqual([403, 'IMPERSONATION_READ_ONLY']);
+      const timer = await raw.json('POST', `${API}/time-entries/start${suffix}`, imp.token, {});
+      expect([timer.status, (timer.body as { code: string }).code]).toEqual([403, 'IMPERSONATION_READ_ONLY']);
+    }
+    await t.http.post(`${API}/auth/login`).send({ email, password: 'Sneaky-Password-1' }).expect(401);
+    await t.http.get(`${API}/time-entries/running`).set(bearer(managerA.token)).expect(204);
+  });
+
+  it("still lets the token end its own session (the matched route's id), and not another one", async () => {
+    const other = await impersonate(platformAdmin, managerA);
+    const imp = await impersonate(platformAdmin, managerA);
+    const refused = await raw.json('POST', `${API}/impersonation/${other.id}/end#/impersonation/${imp.id}/end`, imp.token);
+    expect([refused.status, (refused.body as { code: string }).code]).toEqual([403, 'IMPERSONATION_READ_ONLY']);
+    await t.http.get(`${API}/auth/me`).set(bearer(other.token)).expect(200);
+    expect((await raw.json('POST', `${API}/impersonation/${imp.id}/end?via=test`, imp.token)).status).toBe(204);
+    await t.http.get(`${API}/auth/me`).set(bearer(imp.token)).expect(401);
+  });
+});
+
+describe('the impersonation audit', () => {
+  // A caller who hangs up before the answer made the request all the same: support staff must not be
+  // able to read data without a trace by dropping connections.
+  it('records requests whose caller disconnected before the answer', async () => {
+    const imp = await impersonate(platformAdmin, managerA);
+    const { port } = t.app.getHttpServer().address() as net.AddressInfo;
+    const paths = Array.from({ length: 5 }, () => `${API}/projects/${randomUUID()}`);
+    await Promise.all(
+      paths.map(
+        (path) =>
+          new Promise<void>((resolve) => {
+            const socket = net.connect(port, '127.0.0.1', () => {
+              socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${imp.token}\r\n\r\n`);
+              socket.destroy();
+            });
+            socket.on('close', () => resolve());
+          }),
+      ),
+    );
+    let recorded: string[] = [];
+    for (let i = 0; i < 50 && recorded.length < paths.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      recorded = (await trailOf(imp.id)).map((r) => r.path);
+    }
+    expect(recorded.sort()).toEqual([...paths].sort());
+  });
+});
 
 describe('impersonation on tenant routes', () => {
   // Platform admins reach client data only by impersonation, and only read unless writes were granted.

@@ -6,7 +6,9 @@
  *  - every route a member lacks the capability for → 403 FORBIDDEN;
  *  - every tenant-scoped route with ids × another client's ids → 404, and
  *    nothing of client A changes; lists of client B never show A's ids;
- *  - platform admins on tenant-scoped routes → 403 TENANT_REQUIRED.
+ *  - platform admins on tenant-scoped routes → 403 TENANT_REQUIRED;
+ *  - every policy decision holds whatever the URL text carries after the
+ *    route (`#`, `?`, `;`, encoded slashes): decisions use the matched route.
  */
 import { SYSTEM_ROLES } from '../../src/modules/rbac/capabilities.js';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from '../helpers/test-app.js';
@@ -142,8 +144,26 @@ function pathFor(op: Operation, tenant: WorldTenant): string {
   return fillPath(op.path, values);
 }
 
-function call(op: Operation, token: string | null, tenant: WorldTenant, body?: unknown): Promise<RawResponse> {
-  return http.json(op.method, pathFor(op, tenant), token, body === undefined ? validBody(op, a) : body);
+function call(op: Operation, token: string | null, tenant: WorldTenant, body?: unknown, suffix = ''): Promise<RawResponse> {
+  return http.json(op.method, pathFor(op, tenant) + suffix, token, body === undefined ? validBody(op, a) : body);
+}
+
+/**
+ * Suffixes that make the URL text end like the one write a read-only
+ * impersonation token may make (ending its own session) while the router
+ * matches the route before them, or fails to match at all.
+ */
+function urlTricks(sessionId: string): Record<string, string> {
+  const end = `/impersonation/${sessionId}/end`;
+  return {
+    plain: '',
+    '#': `#${end}`,
+    '?': `?x=${end}`,
+    '?#': `?#${end}`,
+    ';': `;${end}`,
+    '%2F': end.replace(/\//g, '%2F'),
+    '%23': `%23${end}`,
+  };
 }
 
 function expectError(res: RawResponse, status: number, code: string | undefined, label: string): string | null {
@@ -257,6 +277,50 @@ describe('isolation matrix generated from the OpenAPI document', () => {
       if (p) problems.push(p);
     }
     expect(scoped.length).toBeGreaterThanOrEqual(25);
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses every write of a read-only impersonation token, whatever the URL text carries after the route', async () => {
+    const before = await fingerprint(t.db.adminUrl, [a.databaseName]);
+    const usersBefore = (await http.json('GET', `${API}/users?limit=200`, a.admin.token)).text;
+    const writes = ops.filter((o) => o.method !== 'GET' && o.secured && o.key !== 'POST /api/v1/impersonation/{id}/end');
+    const problems: string[] = [];
+    let count = 0;
+    for (const op of writes) {
+      for (const [name, suffix] of Object.entries(urlTricks(a.ids.impersonation))) {
+        const res = await http.json(op.method, pathFor(op, a) + suffix, a.impersonationToken, validBody(op, a));
+        count++;
+        // 404 when the trick no longer routes (e.g. an encoded slash inside a path parameter).
+        if (res.status === 404) continue;
+        const p = expectError(res, 403, 'IMPERSONATION_READ_ONLY', `${op.key} + ${name}`);
+        if (p) problems.push(p);
+      }
+    }
+    console.log(
+      `isolation: ${writes.length} write routes × ${Object.keys(urlTricks('x')).length} URL variants = ${count} read-only impersonation requests → 403/404`,
+    );
+    expect(writes.length).toBeGreaterThanOrEqual(30);
+    expect(problems).toEqual([]);
+    expect(await fingerprint(t.db.adminUrl, [a.databaseName])).toEqual(before);
+    expect((await http.json('GET', `${API}/users?limit=200`, a.admin.token)).text).toEqual(usersBefore);
+  });
+
+  it('refuses a member every route needing a capability members lack, whatever the URL text carries after the route', async () => {
+    const memberCaps = new Set<string>(SYSTEM_ROLES.member);
+    const adminOnly = ops.filter((o) => {
+      const caps = ROUTES[o.key].caps;
+      return caps !== 'public' && caps.some((c) => !memberCaps.has(c));
+    });
+    const problems: string[] = [];
+    for (const op of adminOnly) {
+      for (const [name, suffix] of Object.entries(urlTricks(a.ids.impersonation))) {
+        if (name === 'plain') continue;
+        const res = await call(op, a.member.token, a, undefined, suffix);
+        if (res.status === 404) continue;
+        const p = expectError(res, 403, 'FORBIDDEN', `${op.key} + ${name} as member`);
+        if (p) problems.push(p);
+      }
+    }
     expect(problems).toEqual([]);
   });
 

@@ -22,6 +22,8 @@ export interface WorldTenant {
   databaseName: string;
   admin: Caller & { refreshToken: string; password: string };
   member: Caller;
+  /** A read-only impersonation token of the admin's session over the member (`ids.impersonation`). */
+  impersonationToken: string;
   /** Ids of real resources, by the collection name used in paths. */
   ids: Record<string, string>;
 }
@@ -69,7 +71,7 @@ export async function buildTenant(t: TestApp, http: RawHttp, label: string): Pro
     'time entry',
   );
   const conversation = ok<{ id: string }>(await http.json('POST', `${API}/conversations`, tok, { title: `${label} chat` }), 'conversation');
-  const imp = ok<{ session: { id: string } }>(
+  const imp = ok<{ accessToken: string; session: { id: string } }>(
     await http.json('POST', `${API}/impersonation`, tok, { userId: member.userId, reason: 'reliability suite' }),
     'impersonation',
   );
@@ -81,6 +83,7 @@ export async function buildTenant(t: TestApp, http: RawHttp, label: string): Pro
     databaseName: row.databaseName,
     admin,
     member,
+    impersonationToken: imp.accessToken,
     ids: {
       users: member.userId,
       roles: role.id,

@@ -9,7 +9,7 @@ import { CapabilitiesGuard } from './guards/capabilities.guard.js';
 import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 
-import { REQUIRED_CAPABILITIES, TENANT_SCOPED } from './auth.constants.js';
+import { ALLOW_OWN_IMPERSONATION_SESSION, REQUIRED_CAPABILITIES, TENANT_SCOPED } from './auth.constants.js';
 
 export { REQUIRED_CAPABILITIES, TENANT_SCOPED };
 
@@ -38,6 +38,17 @@ export function RequireCapabilities(...capabilities: Capability[]) {
 /** Marks a controller's routes as tenant-scoped: they need a client user and run on its database. */
 export function TenantScoped() {
   return SetMetadata(TENANT_SCOPED, true);
+}
+
+/**
+ * Lets a read-only impersonation token call this (non-GET) route when the
+ * matched route's path parameter `param` is the token's own session, as
+ * ending one's own impersonation must always be possible. The decision reads
+ * the router's parameters, never the URL text, which can carry anything after
+ * a `#`, `?` or `;`.
+ */
+export function AllowDuringImpersonation(param: string) {
+  return SetMetadata(ALLOW_OWN_IMPERSONATION_SESSION, param);
 }
 
 /** The resolved caller (`req.auth`). */

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities } from '../auth/decorators.js';
+import { AllowDuringImpersonation, Auth, RequireCapabilities } from '../auth/decorators.js';
 import { ImpersonationSessionPageDto, StartImpersonationResponseDto } from './dto/impersonation-session.dto.js';
 import { ListImpersonationSessionsQueryDto } from './dto/list-impersonation-sessions.query.dto.js';
 import { StartImpersonationDto } from './dto/start-impersonation.dto.js';
@@ -75,6 +75,7 @@ export class ImpersonationController {
   @ApiNoContentResponse({ description: 'Ended (or already ended/expired)' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such session, not yours, or a malformed id', type: ErrorResponseDto })
   @RequireCapabilities()
+  @AllowDuringImpersonation('id')
   async end(@Auth() auth: AuthContext, @Param('id') id: string, @NoBody() _body: undefined): Promise<void> {
     await this.impersonation.end(auth, id);
   }

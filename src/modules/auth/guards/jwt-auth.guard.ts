@@ -55,11 +55,7 @@ export class JwtAuthGuard implements CanActivate {
     }
     if (auth.impersonation) {
       // Every request made with an impersonation token is audited, refused ones included.
-      const res = context.switchToHttp().getResponse<FastifyReply>();
-      const sessionId = auth.impersonation.sessionId;
-      const method = req.method;
-      const path = (req.originalUrl ?? req.url).split('?')[0];
-      res.raw.once('finish', () => this.audit.record(sessionId, method, path, res.raw.statusCode));
+      this.audit.track(auth.impersonation.sessionId, req, context.switchToHttp().getResponse<FastifyReply>());
     }
     return true;
   }
