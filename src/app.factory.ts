@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Pool } from 'pg';
 import { AppModule } from './app.module.js';
-import { AppConfig } from './config/config.js';
+import { AppConfig, trustedProxies } from './config/config.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { NON_JSON_BODY } from './common/no-body.js';
@@ -93,17 +94,69 @@ function registerBodyParsers(fastify: FastifyInstance): void {
   );
 }
 
+/** The contract's error body for errors raised before routing; it never echoes the request. */
+function preRoutingError(status: number, code: string, message: string, requestId: string): string {
+  return JSON.stringify({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message, requestId });
+}
+
+/**
+ * Requests Node's HTTP parser refuses (headers over 16 KiB, a malformed request
+ * line): answered on the socket with the contract's body, then closed.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'Request headers too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'The request was not received in time']
+        : [400, 'MALFORMED_REQUEST', 'Malformed HTTP request'];
+  const requestId = randomUUID();
+  const body = preRoutingError(status, code, message, requestId);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\n\r\n${body}`,
+  );
+}
+
+/** Router-level refusals (a bad URL component, a path parameter over the length limit): the contract's body, no echo. */
+function answerFrameworkError(err: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
+  const [status, code, message] =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, 'URI_TOO_LONG', 'The request URL is too long']
+      : err.code === 'FST_ERR_BAD_URL'
+        ? [400, 'MALFORMED_REQUEST', 'The request URL is malformed']
+        : [400, 'MALFORMED_REQUEST', 'Malformed request'];
+  void reply
+    .code(status)
+    .header('x-request-id', req.id)
+    .type('application/json; charset=utf-8')
+    .send(preRoutingError(status, code, message, req.id));
+}
+
 /** Builds the HTTP application (Fastify) with every global concern; used by main.ts, tests and benchmarks. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    trustProxy: 'loopback',
+    trustProxy: trustedProxies(config.TRUST_PROXY),
     bodyLimit: BODY_LIMIT,
+    // Slow clients: headers within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS,
+    // checked every second (Node checks every 30 s by default).
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS),
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1000, config.HEADERS_TIMEOUT_MS),
+    },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     // As with Express: /a/ matches /a, paths match case-insensitively (parameters keep their case), and
     // long path parameters reach the validation pipes (400, not 404).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 8192 },
     genReqId: requestIdFor,
   });
   const fastify = adapter.getInstance();
+  if (config.MAX_CONNECTIONS > 0) fastify.server.maxConnections = config.MAX_CONNECTIONS;
   // Request id first: every later hook, log line, error body and response carries it, and the rest
   // of the request (parsing, guards, handler, filter) runs inside its context.
   fastify.addHook('onRequest', (req, reply, done) => {
@@ -168,6 +221,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       )
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }, 'metrics')
       .build(),
     { extraModels: [ErrorResponseDto] },
   );

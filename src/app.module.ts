@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { AuthCoreModule } from './modules/auth/auth-core.module.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { LimitsModule } from './modules/limits/limits.module.js';
 import { RequestContext } from './common/request-context.js';
 import { contextLogFields } from './common/request-log.js';
 import { FEATURE_MODULES } from './feature-modules.js';
@@ -43,6 +44,7 @@ export class AppModule {
         DatabaseModule,
         AuthCoreModule,
         MetricsModule,
+        LimitsModule,
         ...FEATURE_MODULES,
         ...(config.BENCH_ROUTES && config.NODE_ENV !== 'production' ? [BenchModule] : []),
       ],

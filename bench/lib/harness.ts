@@ -10,6 +10,8 @@ import { pgConfigFromUrl, quoteIdent, withDatabase } from '../../src/database/sq
 import { projectRoot } from '../../src/database/paths.js';
 
 export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+/** The benches measure throughput, not the rate limits (a bench that measures them sets its own). */
+export const BENCH_NO_RATE_LIMITS = { SIGNUP_IP_LIMIT: '0', SIGNUP_GLOBAL_LIMIT: '0', WRITE_RATE_LIMIT: '0', CLIENT_WRITE_RATE_LIMIT: '0' };
 
 /** The PostgreSQL server benchmarks run on: DATABASE_URL's, else an embedded one under .data/bench-pg. */
 export async function benchServer(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
@@ -118,6 +120,7 @@ export async function startService(
       LOG_LEVEL: 'error',
       DB_MIGRATE_ON_START: 'false',
       JWT_SECRET: BENCH_JWT_SECRET,
+      ...BENCH_NO_RATE_LIMITS,
       PGAPPNAME: SERVICE_APP_NAMES.other,
       ...env,
       // BENCH_SERVICE_ENV="K=V,K=V" overrides the service's environment (experiments; not the floor server).

@@ -10,7 +10,7 @@ import { pgConfigFromUrl, quoteIdent, quoteLiteral } from '../../src/database/sq
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { TokenService } from '../../src/modules/auth/token.service.js';
-import { BENCH_JWT_SECRET } from './harness.js';
+import { BENCH_JWT_SECRET, BENCH_NO_RATE_LIMITS } from './harness.js';
 
 export function benchConfig(databaseUrl: string, extra: Record<string, string> = {}): AppConfig {
   return validateEnvironment({
@@ -18,6 +18,7 @@ export function benchConfig(databaseUrl: string, extra: Record<string, string> =
     DATABASE_URL: databaseUrl,
     JWT_SECRET: BENCH_JWT_SECRET,
     LOG_LEVEL: 'silent',
+    ...BENCH_NO_RATE_LIMITS,
     ...extra,
   }) as AppConfig;
 }

@@ -61,10 +61,18 @@ export class ConflictError extends DomainError {
 }
 
 export class RateLimitedError extends DomainError {
-  constructor(retryAfterSeconds: number) {
-    super(429, 'RATE_LIMITED', 'Too many attempts; try again later', undefined, {
+  constructor(retryAfterSeconds: number, message = 'Too many attempts; try again later', headers: Record<string, string> = {}) {
+    super(429, 'RATE_LIMITED', message, undefined, {
+      ...headers,
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     });
+  }
+}
+
+/** 409 QUOTA_EXCEEDED: the client holds as many of these as its quota allows; nothing was changed. */
+export class QuotaExceededError extends DomainError {
+  constructor(what: string, limit: number) {
+    super(409, 'QUOTA_EXCEEDED', `Quota exceeded: at most ${limit} ${what}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { secretProblems } from './secrets.js';
 
 const bool = () =>
   Transform(({ value }) => {
@@ -10,6 +11,9 @@ const bool = () =>
     if (['false', '0', 'no', 'off'].includes(v)) return false;
     return value; // left as a string so @IsBoolean reports it
   });
+const TRUST_PROXY_ENTRY = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(?:/\d{1,3})?)`;
+const TRUST_PROXY_PATTERN = new RegExp(`^\\s*${TRUST_PROXY_ENTRY}\\s*(?:,\\s*${TRUST_PROXY_ENTRY}\\s*)*$`);
+
 const int = () =>
   Transform(({ value }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value));
 
@@ -189,6 +193,115 @@ export class EnvironmentVariables {
   @IsString()
   DATA_DIR = '.data';
 
+  /**
+   * Proxies whose X-Forwarded-For names the client: comma-separated addresses
+   * or CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`. Unset: the
+   * socket's address is the client's, whatever the request says.
+   */
+  @IsOptional()
+  @Matches(TRUST_PROXY_PATTERN, {
+    message: 'TRUST_PROXY must list IP addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated',
+  })
+  TRUST_PROXY?: string;
+
+  /** Signups per client IP per hour (0 = no limit). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(0)
+  SIGNUP_IP_LIMIT = 5;
+
+  /** Signups per hour from all addresses together (0 = no limit). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(0)
+  SIGNUP_GLOBAL_LIMIT = 100;
+
+  /** Writes (non-GET requests) per user per minute (0 = no limit). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(0)
+  WRITE_RATE_LIMIT = 300;
+
+  /** Writes (non-GET requests) per client per minute, all its users together (0 = no limit). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(0)
+  CLIENT_WRITE_RATE_LIMIT = 3000;
+
+  /** Where rate-limit counters live: `postgres` (the main database, shared by every instance) or `memory` (this instance only). */
+  @IsOptional()
+  @IsIn(['postgres', 'memory'])
+  RATE_LIMIT_STORE: 'postgres' | 'memory' = 'postgres';
+
+  /** Quotas per client (409 QUOTA_EXCEEDED past them). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  QUOTA_PROJECTS = 1000;
+
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  QUOTA_TASKS = 10000;
+
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  QUOTA_USERS = 1000;
+
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  QUOTA_CONVERSATIONS = 1000;
+
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  QUOTA_MESSAGES_PER_CONVERSATION = 1000;
+
+  /** A connection that has not sent complete headers within this many ms is closed. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1000)
+  HEADERS_TIMEOUT_MS = 30000;
+
+  /** A connection that has not sent a complete request within this many ms is closed. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1000)
+  REQUEST_TIMEOUT_MS = 60000;
+
+  /** An idle keep-alive connection is closed after this many ms. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(100)
+  KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  /** Most open connections at once; further ones are closed at once (0 = no limit). */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(0)
+  MAX_CONNECTIONS = 10000;
+
+  /** Bearer token that GET /metrics requires; without it /metrics is open, except in production, where it answers 404. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** Bench-only routes under /api/v1/bench (the benchmark suite sets it; never in production). */
   @IsOptional()
   @bool()
@@ -205,8 +318,9 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   const config = plainToInstance(EnvironmentVariables, known, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
-  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
-    problems.push('JWT_SECRET: required in production');
+  if (config.NODE_ENV === 'production') {
+    if (!config.JWT_SECRET) problems.push('JWT_SECRET: required in production');
+    problems.push(...secretProblems(config));
   }
   // The first platform admin is created at start-up from both; the password alone is admin:create's default.
   if (config.PLATFORM_ADMIN_EMAIL !== undefined && config.PLATFORM_ADMIN_PASSWORD === undefined) {
@@ -229,4 +343,15 @@ const CONFIG_KEYS = new Set([
   'LLM_BASE_URL',
   'LLM_API_KEY',
   'LLM_MODEL',
+  'TRUST_PROXY',
+  'METRICS_TOKEN',
 ]);
+
+/** The `trustProxy` setting for Fastify: false (the socket's address) unless TRUST_PROXY names proxies. */
+export function trustedProxies(value: string | undefined): false | string[] {
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length > 0 ? list : false;
+}

@@ -8,18 +8,19 @@ import { THROTTLE_RULES } from '../../src/modules/auth/throttle.policy.js';
 let t: TestApp;
 let main: MainPrismaService;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ TRUST_PROXY: 'loopback' });
   main = t.get(MainPrismaService);
 });
 afterAll(() => t.close());
 
 const PASSWORD = 'correct horse battery staple';
+const PAIR_LIMIT = THROTTLE_RULES.login.pair.limit;
 const ACCOUNT_LIMIT = THROTTLE_RULES.login.account.limit;
 const IP_LIMIT = THROTTLE_RULES.login.ip.limit;
-const WINDOW = THROTTLE_RULES.login.account.windowSeconds;
+const WINDOW = THROTTLE_RULES.login.pair.windowSeconds;
 const unique = () => randomBytes(4).toString('hex');
 let ipN = 1;
-/** A fresh client IP per use (the app trusts X-Forwarded-For from a loopback proxy). */
+/** A fresh client IP per use (the test app trusts X-Forwarded-For from its loopback proxy, TRUST_PROXY). */
 const newIp = () => `10.9.${Math.floor(ipN / 250)}.${(ipN++ % 250) + 1}`;
 
 function login(email: string, password: string, ip: string): Promise<Response> {
@@ -46,47 +47,68 @@ function expectRateLimited(res: Response): void {
 }
 
 describe('login throttling', () => {
-  // Password guessing against one account must stop after a handful of tries,
-  // whichever IPs the guesses come from.
-  it(`refuses an account with 429 and Retry-After after ${ACCOUNT_LIMIT} failures, even with the right password`, async () => {
+  // Guessing from one address must stop after a handful of tries.
+  it(`refuses an account from one IP with 429 and Retry-After after ${PAIR_LIMIT} failures, even with the right password`, async () => {
     const { email } = await signup();
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
-      const res = await login(email, `wrong password ${i}`, newIp());
+    const ip = newIp();
+    for (let i = 0; i < PAIR_LIMIT; i++) {
+      const res = await login(email, `wrong password ${i}`, ip);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('INVALID_CREDENTIALS');
     }
-    expectRateLimited(await login(email, PASSWORD, newIp()));
-    const row = await main.authThrottle.findUniqueOrThrow({ where: { key: `login:account:${email}` } });
-    expect(row.failures).toBe(ACCOUNT_LIMIT);
-    expect(row.lockedUntil).not.toBeNull();
+    expectRateLimited(await login(email, PASSWORD, ip));
+    const row = await main.authThrottle.findUniqueOrThrow({ where: { key: `login:pair:${email}|${ip}` } });
+    expect(row.failures).toBe(PAIR_LIMIT);
   });
 
-  it('lets the account in again once its window is over', async () => {
+  // Anyone who knows an e-mail could otherwise lock its owner out, the platform admin included.
+  it('never locks the owner out: failures from other IPs do not stop the correct password from a fresh IP', async () => {
     const { email } = await signup();
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) await login(email, 'wrong password!', newIp());
-    expectRateLimited(await login(email, PASSWORD, newIp()));
-    // Fast-forward: the window started 15 minutes ago.
-    await main.authThrottle.update({
-      where: { key: `login:account:${email}` },
-      data: { windowStart: new Date(Date.now() - WINDOW * 1000 - 1000) },
-    });
+    const attacker = newIp();
+    for (let i = 0; i < PAIR_LIMIT; i++) expect((await login(email, 'wrong password!', attacker)).status).toBe(401);
+    expectRateLimited(await login(email, 'wrong password!', attacker));
     expect((await login(email, PASSWORD, newIp())).status).toBe(200);
   });
 
-  it('a successful login resets the account counter', async () => {
+  // Past the per-account limit each address gets one guess per window, and the owner still gets in.
+  it(`past ${ACCOUNT_LIMIT} failures from many IPs, refuses IPs that failed already and still lets the owner in from a fresh one`, async () => {
+    const { email } = await signup();
+    const ips = Array.from({ length: ACCOUNT_LIMIT + 3 }, newIp);
+    for (const ip of ips) expect((await login(email, 'wrong password!', ip)).status).toBe(401);
+    expectRateLimited(await login(email, 'another guess', ips[0]));
+    expectRateLimited(await login(email, PASSWORD, ips[ips.length - 1]));
+    expect((await login(email, 'yet another guess', newIp())).status).toBe(401);
+    expect((await login(email, PASSWORD, newIp())).status).toBe(200);
+  });
+
+  it('lets the IP in again once its window is over', async () => {
     const { email } = await signup();
     const ip = newIp();
-    for (let i = 0; i < ACCOUNT_LIMIT - 1; i++) expect((await login(email, 'wrong password!', ip)).status).toBe(401);
+    for (let i = 0; i < PAIR_LIMIT; i++) await login(email, 'wrong password!', ip);
+    expectRateLimited(await login(email, PASSWORD, ip));
+    // Fast-forward: the window started 15 minutes ago.
+    await main.authThrottle.update({
+      where: { key: `login:pair:${email}|${ip}` },
+      data: { windowStart: new Date(Date.now() - WINDOW * 1000 - 1000) },
+    });
     expect((await login(email, PASSWORD, ip)).status).toBe(200);
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) expect((await login(email, 'wrong password!', newIp())).status).toBe(401);
-    expectRateLimited(await login(email, PASSWORD, newIp()));
+  });
+
+  it("a successful login resets that IP's counter for the account", async () => {
+    const { email } = await signup();
+    const ip = newIp();
+    for (let i = 0; i < PAIR_LIMIT - 1; i++) expect((await login(email, 'wrong password!', ip)).status).toBe(401);
+    expect((await login(email, PASSWORD, ip)).status).toBe(200);
+    for (let i = 0; i < PAIR_LIMIT; i++) expect((await login(email, 'wrong password!', ip)).status).toBe(401);
+    expectRateLimited(await login(email, PASSWORD, ip));
   });
 
   // Unknown e-mails are throttled exactly like real ones: 429 reveals nothing.
   it('throttles an unknown e-mail the same way', async () => {
     const email = `ghost-${unique()}@example.test`;
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) expect((await login(email, 'wrong password!', newIp())).status).toBe(401);
-    expectRateLimited(await login(email, 'wrong password!', newIp()));
+    const ip = newIp();
+    for (let i = 0; i < PAIR_LIMIT; i++) expect((await login(email, 'wrong password!', ip)).status).toBe(401);
+    expectRateLimited(await login(email, 'wrong password!', ip));
   });
 
   // Spraying one password over many accounts from one address is the other attack.
@@ -106,12 +128,27 @@ describe('login throttling', () => {
 
   // The count is taken before the password is checked, atomically: a burst of
   // parallel guesses cannot slip past the limit.
-  it(`lets exactly ${ACCOUNT_LIMIT} of 15 concurrent wrong logins for one account be checked`, async () => {
+  it(`lets exactly ${PAIR_LIMIT} of 15 concurrent wrong logins for one account from one IP be checked`, async () => {
     const { email } = await signup();
-    const results = await Promise.all(Array.from({ length: 15 }, () => login(email, 'wrong password!', newIp())));
+    const ip = newIp();
+    const results = await Promise.all(Array.from({ length: 15 }, () => login(email, 'wrong password!', ip)));
     const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(ACCOUNT_LIMIT);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(15 - ACCOUNT_LIMIT);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(PAIR_LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15 - PAIR_LIMIT);
+  });
+
+  // Behind no configured proxy, X-Forwarded-For is the caller's own text: it must not buy fresh addresses.
+  it('ignores X-Forwarded-For unless TRUST_PROXY names the proxy', async () => {
+    const direct = await createTestApp();
+    try {
+      const email = `direct-${unique()}@example.test`;
+      const send = () =>
+        direct.http.post('/api/v1/auth/login').set('X-Forwarded-For', newIp()).send({ email, password: 'wrong password!' });
+      for (let i = 0; i < PAIR_LIMIT; i++) expect((await send()).status).toBe(401);
+      expect((await send()).status).toBe(429);
+    } finally {
+      await direct.close();
+    }
   });
 });
 

@@ -71,7 +71,7 @@ async function expectDead(token: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ TRUST_PROXY: 'loopback' });
   main = t.get(MainPrismaService);
 });
 afterAll(async () => {

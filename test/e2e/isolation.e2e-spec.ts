@@ -38,7 +38,8 @@ const ANY: string[] = [];
 const ROUTES: Record<string, RouteClass> = {
   'GET /api/v1/health': { caps: 'public', cross: 'none' },
   'GET /api/v1/health/ready': { caps: 'public', cross: 'none' },
-  'GET /metrics': { caps: 'public', cross: 'none' },
+  // Behind METRICS_TOKEN (set for this app), not a user's token.
+  'GET /metrics': { caps: ANY, cross: 'none' },
   'POST /api/v1/auth/signup': { caps: 'public', cross: 'none' },
   'POST /api/v1/auth/login': { caps: 'public', cross: 'none' },
   'POST /api/v1/auth/2fa/verify': { caps: 'public', cross: 'none' },
@@ -176,7 +177,7 @@ function expectError(res: RawResponse, status: number, code: string | undefined,
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ METRICS_TOKEN: 'isolation-metrics-token-0123456789' });
   http = await listen(t);
   ops = operationsOf(await openApi(http));
   platform = await platformAdmin(t);

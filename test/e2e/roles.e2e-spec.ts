@@ -46,7 +46,7 @@ const systemRoleId = async (key: string) => (await main.role.findFirstOrThrow({ 
 let a: Tenant;
 let b: Tenant;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ TRUST_PROXY: 'loopback' });
   main = t.get(MainPrismaService);
   a = await signup();
   b = await signup();
@@ -187,6 +187,28 @@ describe('POST /roles', () => {
     const edit = await call('patch', `/roles/${own.body.id}`, u.token, { capabilities: ['reports:read:all'] });
     expect(edit.status).toBe(403);
     expect(edit.body.code).toBe('CAPABILITY_NOT_GRANTABLE');
+  });
+
+  // A weaker role manager could otherwise strip, rename or delete the role a stronger user depends on.
+  it('refuses editing or deleting a role that holds a capability the caller lacks, and changes nothing', async () => {
+    const strong = await call('post', '/roles', a.adminToken, { name: `strong-${unique()}`, capabilities: ['users:manage', 'chat:use'] });
+    const roleAdmin = await call('post', '/roles', a.adminToken, {
+      name: `role-admin-${unique()}`,
+      capabilities: ['roles:read', 'roles:manage', 'chat:use'],
+    });
+    const weak = await userWithRoles(a, [roleAdmin.body.id]);
+    for (const body of [{ capabilities: ['chat:use'] }, { name: `renamed-${unique()}` }, { description: 'mine now' }]) {
+      const edit = await call('patch', `/roles/${strong.body.id}`, weak.token, body);
+      expect([edit.status, edit.body.code]).toEqual([403, 'CAPABILITY_NOT_GRANTABLE']);
+    }
+    const del = await call('delete', `/roles/${strong.body.id}`, weak.token);
+    expect([del.status, del.body.code]).toEqual([403, 'CAPABILITY_NOT_GRANTABLE']);
+    const after = await call('get', `/roles/${strong.body.id}`, a.adminToken);
+    expect(after.body).toEqual(strong.body);
+    // A role within the caller's capabilities stays theirs to edit and delete.
+    const mine = await call('post', '/roles', weak.token, { name: `mine-${unique()}`, capabilities: ['chat:use'] });
+    expect((await call('patch', `/roles/${mine.body.id}`, weak.token, { capabilities: [] })).status).toBe(200);
+    expect((await call('delete', `/roles/${mine.body.id}`, weak.token)).status).toBe(204);
   });
 
   it('a platform admin cannot create client roles (403 TENANT_REQUIRED)', async () => {

@@ -118,7 +118,7 @@ describe('creating time entries', () => {
 
   it('accepts the boundaries: 1 s, exactly 24 h, and an entry ending right now', async () => {
     await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-08', duration: 1 }).expect(201);
-    await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-08', duration: 86400 }).expect(201);
+    await member.post('/time-entries', { projectId: billableP.id, date: '2026-03-07', duration: 86400 }).expect(201);
     await member
       .post('/time-entries', { projectId: billableP.id, startTime: '2026-03-09T00:00:00Z', endTime: '2026-03-10T00:00:00Z' })
       .expect(201);

@@ -58,7 +58,7 @@ async function member(
 let a: Tenant;
 let b: Tenant;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ TRUST_PROXY: 'loopback' });
   main = t.get(MainPrismaService);
   a = await signup();
   b = await signup();

@@ -536,6 +536,11 @@ export async function startOwnStack(
     env: {
       DATABASE_URL: mainUrl,
       JWT_SECRET: 'rel-secret-rel-secret-rel-secret-0123456789',
+      // Thousands of fuzzed requests from one address and user: the limits are tested on their own.
+      SIGNUP_IP_LIMIT: '0',
+      SIGNUP_GLOBAL_LIMIT: '0',
+      WRITE_RATE_LIMIT: '0',
+      CLIENT_WRITE_RATE_LIMIT: '0',
       PLATFORM_ADMIN_EMAIL: 'platform@example.test',
       PLATFORM_ADMIN_PASSWORD: 'Platform-Admin-Pass-1',
       ...extraEnv,

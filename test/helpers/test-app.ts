@@ -57,6 +57,13 @@ export async function createTestDatabase(): Promise<{ url: string; adminUrl: str
   };
 }
 
+/**
+ * Rate limits off: test files sign up and write far more from one address and
+ * user than a person would. The limits have their own tests (abuse e2e), which
+ * set them.
+ */
+export const NO_RATE_LIMITS = { SIGNUP_IP_LIMIT: '0', SIGNUP_GLOBAL_LIMIT: '0', WRITE_RATE_LIMIT: '0', CLIENT_WRITE_RATE_LIMIT: '0' };
+
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
   const config = validateEnvironment({
     NODE_ENV: 'test',
@@ -64,6 +71,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
     DB_MIGRATE_ON_START: 'false',
+    ...NO_RATE_LIMITS,
     ...overrides,
   });
   return config as AppConfig;

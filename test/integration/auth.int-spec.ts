@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 const unique = () => randomBytes(4).toString('hex');
-const LIMIT = THROTTLE_RULES.login.account.limit;
+// The 2FA scope's per-account limit is hard (sign-in's is per account and IP, and soft per account).
+const LIMIT = THROTTLE_RULES['2fa'].account.limit;
 
 async function settle<T>(ps: Promise<T>[]): Promise<{ ok: T[]; limited: RateLimitedError[] }> {
   const results = await Promise.allSettled(ps);
@@ -43,22 +44,22 @@ describe('ThrottleService (auth_throttle in the main database)', () => {
   it(`lets exactly ${LIMIT} of 30 concurrent attempts on one account through`, async () => {
     const account = `burst-${unique()}@example.test`;
     const { ok, limited } = await settle(
-      Array.from({ length: 30 }, (_, i) => t.get(ThrottleService).attempt('login', account, `10.20.0.${i + 1}`)),
+      Array.from({ length: 30 }, (_, i) => t.get(ThrottleService).attempt('2fa', account, `10.20.0.${i + 1}`)),
     );
     expect(ok).toHaveLength(LIMIT);
     expect(limited).toHaveLength(30 - LIMIT);
     expect(limited[0].headers?.['Retry-After']).toMatch(/^\d+$/);
     // Refused attempts are not failures: the counter stays at the limit.
-    const row = await main.authThrottle.findUniqueOrThrow({ where: { key: throttleKey('login', 'account', account) } });
+    const row = await main.authThrottle.findUniqueOrThrow({ where: { key: throttleKey('2fa', 'account', account) } });
     expect(row.failures).toBe(LIMIT);
   });
 
   it('counts across instances: two app processes share one counter', async () => {
     const account = `shared-${unique()}@example.test`;
     const services = [t.get(ThrottleService), second.get(ThrottleService)];
-    for (let i = 0; i < LIMIT; i++) await services[i % 2].attempt('login', account, '10.21.0.1');
-    await expect(services[1].attempt('login', account, '10.21.0.2')).rejects.toBeInstanceOf(RateLimitedError);
-    await expect(services[0].attempt('login', account, '10.21.0.3')).rejects.toBeInstanceOf(RateLimitedError);
+    for (let i = 0; i < LIMIT; i++) await services[i % 2].attempt('2fa', account, '10.21.0.1');
+    await expect(services[1].attempt('2fa', account, '10.21.0.2')).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(services[0].attempt('2fa', account, '10.21.0.3')).rejects.toBeInstanceOf(RateLimitedError);
   });
 
   it('success resets the account and takes the attempt back from the IP', async () => {
@@ -69,9 +70,15 @@ describe('ThrottleService (auth_throttle in the main database)', () => {
     await svc.attempt('login', account, ip);
     const attempt = await svc.attempt('login', account, ip);
     await attempt.succeeded();
-    expect(await main.authThrottle.findUnique({ where: { key: throttleKey('login', 'account', account) } })).toBeNull();
-    const ipRow = await main.authThrottle.findUniqueOrThrow({ where: { key: throttleKey('login', 'ip', ip) } });
-    expect(ipRow.failures).toBe(2);
+    // Sign-in: the (account, IP) pair starts over; the account and the IP take the attempt back.
+    expect(await main.authThrottle.findUnique({ where: { key: throttleKey('login', 'pair', `${account}|${ip}`) } })).toBeNull();
+    for (const key of [throttleKey('login', 'ip', ip), throttleKey('login', 'account', account)]) {
+      expect((await main.authThrottle.findUniqueOrThrow({ where: { key } })).failures).toBe(2);
+    }
+    // 2FA: the account starts over.
+    const twoFactor = await svc.attempt('2fa', account, ip);
+    await twoFactor.succeeded();
+    expect(await main.authThrottle.findUnique({ where: { key: throttleKey('2fa', 'account', account) } })).toBeNull();
   });
 
   it('starts a new window when the old one is over', async () => {

@@ -39,7 +39,13 @@ beforeAll(async () => {
   await pgServer.init();
   await withPg(pgServer.adminUrl, (c) => c.query('CREATE DATABASE freetimechat'));
   mainUrl = urlWithDatabase(pgServer.adminUrl, 'freetimechat');
-  svc = new ServiceProcess(await freePort(), { DATABASE_URL: mainUrl, JWT_SECRET: SECRET, TENANT_ACQUIRE_TIMEOUT_MS: '2000' });
+  svc = new ServiceProcess(await freePort(), {
+    DATABASE_URL: mainUrl,
+    JWT_SECRET: SECRET,
+    TENANT_ACQUIRE_TIMEOUT_MS: '2000',
+    SIGNUP_IP_LIMIT: '0',
+    WRITE_RATE_LIMIT: '0',
+  });
   await svc.start();
 }, 180_000);
 

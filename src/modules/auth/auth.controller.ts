@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -38,6 +38,8 @@ import {
   TwoFactorVerifyDto,
 } from './dto/auth.dto.js';
 import { NoBody } from '../../common/no-body.js';
+import { SignupRateLimitInterceptor } from '../limits/signup-rate-limit.interceptor.js';
+import { RATE_LIMIT_HEADERS } from '../../common/openapi.js';
 
 const THROTTLED = {
   description: 'RATE_LIMITED: too many failures for this account or IP; see the Retry-After header (seconds)',
@@ -57,7 +59,14 @@ export class AuthController {
     description:
       'Creates the client, its database and a user with the client-admin role, and signs that user in. Off when SIGNUP_ENABLED=false.',
   })
-  @ApiCreatedResponse({ type: SignupResponseDto })
+  @UseInterceptors(SignupRateLimitInterceptor)
+  @ApiCreatedResponse({ type: SignupResponseDto, headers: RATE_LIMIT_HEADERS })
+  @ApiTooManyRequestsResponse({
+    description:
+      'RATE_LIMITED: over SIGNUP_IP_LIMIT signups from this address or SIGNUP_GLOBAL_LIMIT in all in the last hour; see Retry-After',
+    type: ErrorResponseDto,
+    headers: RATE_LIMIT_HEADERS,
+  })
   @ApiBadRequestResponse({
     description: 'VALIDATION_FAILED (e.g. password under 10 characters, unknown time zone, bad slug)',
     type: ErrorResponseDto,

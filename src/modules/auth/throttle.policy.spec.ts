@@ -5,11 +5,21 @@ const start = new Date('2026-01-01T10:00:00Z');
 const at = (sec: number) => new Date(start.getTime() + sec * 1000);
 
 describe('throttle policy', () => {
-  it('pins the thresholds: 5 failures per account and 20 per IP in 15 minutes, for login and 2FA', () => {
-    for (const scope of ['login', '2fa'] as const) {
-      expect(THROTTLE_RULES[scope].account).toEqual({ limit: 5, windowSeconds: 900 });
-      expect(THROTTLE_RULES[scope].ip).toEqual({ limit: 20, windowSeconds: 900 });
-    }
+  it('pins the thresholds: sign-in 5 per account and IP, 20 per IP, 20 per account (soft); 2FA 5 per account, 20 per IP; in 15 minutes', () => {
+    expect(THROTTLE_RULES.login).toEqual({
+      pair: { limit: 5, windowSeconds: 900 },
+      ip: { limit: 20, windowSeconds: 900 },
+      account: { limit: 20, windowSeconds: 900, soft: true },
+    });
+    expect(THROTTLE_RULES['2fa']).toEqual({ account: { limit: 5, windowSeconds: 900 }, ip: { limit: 20, windowSeconds: 900 } });
+  });
+
+  // Failing on purpose from elsewhere must never lock the owner out.
+  it('past a soft limit, refuses only a caller whose account-and-IP pair failed before', () => {
+    const soft = { limit: 20, windowSeconds: 900, soft: true };
+    expect(decide({ failures: 30, windowStart: start, now: at(60) }, soft, false)).toEqual({ allowed: true });
+    expect(decide({ failures: 30, windowStart: start, now: at(60) }, soft, true)).toEqual({ allowed: false, retryAfterSeconds: 840 });
+    expect(decide({ failures: 30, windowStart: start, now: at(60) }, rule, false)).toEqual({ allowed: false, retryAfterSeconds: 840 });
   });
 
   it('allows attempts up to the limit, this attempt included', () => {

@@ -1,13 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RateLimitedError } from '../../common/errors.js';
 import { ThrottleRepository } from './throttle.repository.js';
-import { combine, decide, THROTTLE_RULES, throttleKey, ThrottleRule, ThrottleScope } from './throttle.policy.js';
+import {
+  combine,
+  decide,
+  ScopeRules,
+  ThrottleCount,
+  THROTTLE_RULES,
+  throttleKey,
+  ThrottleRule,
+  ThrottleScope,
+  ThrottleSubject,
+} from './throttle.policy.js';
 
 interface Counted {
   key: string;
   rule: ThrottleRule;
   windowStart: Date;
-  subject: 'account' | 'ip';
+  subject: ThrottleSubject;
 }
 
 /** One counted attempt: report how it ended. */
@@ -17,10 +27,14 @@ export class ThrottleAttempt {
     private readonly counted: Counted[],
   ) {}
 
-  /** Success: the account's counter starts over; the IP's takes this attempt back (it was no failure). */
+  /**
+   * Success: the counter of who succeeded starts over (the pair where there is
+   * one, else the account); the others take this attempt back (it was no failure).
+   */
   async succeeded(): Promise<void> {
+    const resets: ThrottleSubject = this.counted.some((c) => c.subject === 'pair') ? 'pair' : 'account';
     for (const c of this.counted) {
-      if (c.subject === 'account') await this.repo.reset(c.key);
+      if (c.subject === resets) await this.repo.reset(c.key);
       else await this.repo.uncount(c.key, c.windowStart, c.rule);
     }
   }
@@ -43,20 +57,24 @@ export class ThrottleService {
 
   constructor(private readonly repo: ThrottleRepository) {}
 
-  /** Counts an attempt for the account and the IP; refuses with 429 when either is over its limit. */
+  /** Counts an attempt for each subject of the scope (account, IP, both); refuses with 429 when one is over its limit. */
   async attempt(scope: ThrottleScope, account: string, ip: string | undefined): Promise<ThrottleAttempt> {
-    const rules = THROTTLE_RULES[scope];
-    const keys = [
-      { subject: 'account' as const, key: throttleKey(scope, 'account', account), rule: rules.account },
-      { subject: 'ip' as const, key: throttleKey(scope, 'ip', ip || 'unknown'), rule: rules.ip },
-    ];
+    const rules: ScopeRules = THROTTLE_RULES[scope];
+    const from = ip || 'unknown';
+    const ids: Record<ThrottleSubject, string> = { account, ip: from, pair: `${account}|${from}` };
     const counted: Counted[] = [];
-    const decisions = [];
-    for (const k of keys) {
-      const count = await this.repo.count(k.key, k.rule);
-      counted.push({ ...k, windowStart: count.windowStart });
-      decisions.push(decide(count, k.rule));
+    const counts = new Map<ThrottleSubject, ThrottleCount>();
+    for (const subject of ['pair', 'ip', 'account'] as const) {
+      const rule = rules[subject];
+      if (!rule) continue;
+      const key = throttleKey(scope, subject, ids[subject]);
+      const count = await this.repo.count(key, rule);
+      counted.push({ subject, key, rule, windowStart: count.windowStart });
+      counts.set(subject, count);
     }
+    // This attempt is counted already: the pair failed before when its counter is over one.
+    const pairFailedBefore = (counts.get('pair')?.failures ?? 2) > 1;
+    const decisions = counted.map((c) => decide(counts.get(c.subject)!, c.rule, pairFailedBefore));
     const decision = combine(decisions);
     if (!decision.allowed) {
       // A refused attempt checks nothing, so it is not a failure either.

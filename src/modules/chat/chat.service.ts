@@ -1,5 +1,6 @@
+import { AppConfigService } from '../../config/config.service.js';
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../common/errors.js';
+import { NotFoundError, QuotaExceededError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
 import type { Actor } from '../time-tracking/actor.js';
 import { AssistantService } from './assistant/assistant.service.js';
@@ -32,10 +33,11 @@ export class ChatService {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly assistant: AssistantService,
+    private readonly config: AppConfigService,
   ) {}
 
   async create(actor: Actor, title: string | null | undefined): Promise<ConversationDto> {
-    return toConversationDto(await this.conversations.create(actor.userId, title?.trim() || null));
+    return toConversationDto(await this.conversations.create(actor.userId, title?.trim() || null, this.config.get('QUOTA_CONVERSATIONS')));
   }
 
   async list(actor: Actor, limit = 50, cursor?: string): Promise<Page<ConversationDto>> {
@@ -62,6 +64,10 @@ export class ChatService {
   /** Stores the user's message, lets the assistant act, stores its answer with the actions taken. */
   async post(actor: Actor, id: string, content: string): Promise<{ message: MessageDto; reply: MessageDto; actions: ChatAction[] }> {
     await this.owned(actor, id);
+    // Before the assistant acts: a refused message changes nothing. Concurrent messages to one
+    // conversation may pass it together by a few, bounded by the write rate limit.
+    const quota = this.config.get('QUOTA_MESSAGES_PER_CONVERSATION');
+    if ((await this.conversations.countMessages(id)) + 2 > quota) throw new QuotaExceededError('messages in this conversation', quota);
     const answer = await this.assistant.respond(actor, content);
     // Both messages in one transaction: a failing assistant leaves no orphan question behind.
     const [message, reply] = await this.conversations.addExchange(id, content, answer.reply, answer.actions);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import type { ChatAction } from './assistant/actions.js';
+import { assertUnderQuota } from '../../database/quota.js';
 
 export interface ConversationRow {
   id: string;
@@ -25,8 +26,16 @@ export interface MessageRow {
 export class ConversationsRepository {
   constructor(private readonly tenant: TenantPrismaProvider) {}
 
-  create(userId: string, title: string | null): Promise<ConversationRow> {
-    return this.tenant.client.conversation.create({ data: { userId, title } });
+  /** Creates a conversation unless the client holds `quota` conversations already. */
+  create(userId: string, title: string | null, quota: number): Promise<ConversationRow> {
+    return this.tenant.client.$transaction(async (tx) => {
+      await assertUnderQuota(tx, 'conversations', quota, () => tx.conversation.count());
+      return tx.conversation.create({ data: { userId, title } });
+    });
+  }
+
+  countMessages(conversationId: string): Promise<number> {
+    return this.tenant.client.message.count({ where: { conversationId } });
   }
 
   findOwned(id: string, userId: string): Promise<ConversationRow | null> {

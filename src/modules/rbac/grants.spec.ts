@@ -1,6 +1,6 @@
 import { ValidationFailedError } from '../../common/errors.js';
 import { Capability, CLIENT_CAPABILITIES, SYSTEM_ROLES } from './capabilities.js';
-import { addedCapabilities, assertAssignable, assertGrantable, canManageUser, parseCapabilities, ungrantable } from './grants.js';
+import { assertAssignable, assertGrantable, canManageUser, parseCapabilities, ungrantable } from './grants.js';
 import { CapabilityNotGrantableError } from './rbac.errors.js';
 
 const caps = (...c: Capability[]) => new Set<Capability>(c);
@@ -46,11 +46,6 @@ describe('grantability', () => {
       expect((err as CapabilityNotGrantableError).status).toBe(403);
       expect((err as CapabilityNotGrantableError).code).toBe('CAPABILITY_NOT_GRANTABLE');
     }
-  });
-
-  it('treats only added capabilities of a role edit as grants', () => {
-    expect(addedCapabilities(['chat:use', 'projects:read'], ['chat:use', 'tasks:read'])).toEqual(['tasks:read']);
-    expect(addedCapabilities(['chat:use', 'projects:manage'], ['chat:use'])).toEqual([]);
   });
 });
 

@@ -32,12 +32,6 @@ export function assertGrantable(callerCapabilities: ReadonlySet<Capability>, req
   if (refused.length > 0) throw new CapabilityNotGrantableError(refused);
 }
 
-/** What a role edit adds: only added capabilities are a grant (removing is always allowed). */
-export function addedCapabilities(before: Iterable<Capability>, after: Iterable<Capability>): Capability[] {
-  const old = new Set(before);
-  return [...new Set(after)].filter((c) => !old.has(c));
-}
-
 export interface AssignableRole {
   id: string;
   key: string | null;

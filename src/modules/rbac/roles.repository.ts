@@ -117,12 +117,21 @@ export class RolesRepository {
   }
 
   /** Updates a client role; `capabilities`, when given, replaces the whole set in the same transaction. */
-  async update(id: string, data: { name?: string; description?: string | null; capabilities?: readonly string[] }): Promise<RoleRow> {
+  /**
+   * Edits a role; `check` sees the capabilities it holds with its row locked,
+   * so the decision and the write see the same role.
+   */
+  async update(
+    id: string,
+    data: { name?: string; description?: string | null; capabilities?: readonly string[] },
+    check: (held: string[]) => void = () => undefined,
+  ): Promise<RoleRow> {
     try {
       const r = await this.main.$transaction(async (tx) => {
         // Edits of one role take turns (its row locked first): two concurrent PATCHes of the capabilities
         // each replaced only what they saw, and the role kept the union of both sets.
         await tx.$queryRaw`SELECT 1 FROM roles WHERE id = ${id}::uuid FOR UPDATE`;
+        check((await tx.roleCapability.findMany({ where: { roleId: id }, select: { capability: true } })).map((c) => c.capability));
         if (data.capabilities) {
           await tx.roleCapability.deleteMany({ where: { roleId: id, capability: { notIn: [...data.capabilities] } } });
           await tx.roleCapability.createMany({
@@ -144,8 +153,14 @@ export class RolesRepository {
   }
 
   /** Deletes a client role (its assignments go with it); false when it was already gone. */
-  async delete(id: string): Promise<boolean> {
-    const res = await this.main.role.deleteMany({ where: { id, isSystem: false } });
-    return res.count > 0;
+  /** Deletes a client role; `check` sees the capabilities it holds with its row locked. */
+  async delete(id: string, check: (held: string[]) => void = () => undefined): Promise<boolean> {
+    return this.main.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM roles WHERE id = ${id}::uuid AND NOT is_system FOR UPDATE`;
+      if (locked.length === 0) return false;
+      check((await tx.roleCapability.findMany({ where: { roleId: id }, select: { capability: true } })).map((c) => c.capability));
+      const res = await tx.role.deleteMany({ where: { id, isSystem: false } });
+      return res.count > 0;
+    });
   }
 }

@@ -3,7 +3,7 @@ import { InvalidationService } from '../../database/invalidation.service.js';
 import { NotFoundError, TenantRequiredError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, PaginationQueryDto, toPage } from '../../common/pagination.js';
 import type { AuthContext } from '../auth/auth-context.js';
-import { addedCapabilities, assertGrantable, parseCapabilities } from './grants.js';
+import { assertGrantable, parseCapabilities } from './grants.js';
 import { RolesRepository } from './roles.repository.js';
 import { RoleNameTakenError, SystemRoleReadonlyError } from './rbac.errors.js';
 import { CreateRoleDto, RoleDto, toRoleDto, UpdateRoleDto } from './dto/role.dto.js';
@@ -45,23 +45,28 @@ export class RolesService {
     return toRoleDto(role);
   }
 
+  /**
+   * Only a caller holding every capability of the role, as it is and as it
+   * would be, may edit it: a weaker admin could otherwise strip (or rename
+   * away) a role a stronger user depends on.
+   */
   async update(auth: AuthContext, id: string, dto: UpdateRoleDto): Promise<RoleDto> {
-    const role = await this.ownRole(auth, id);
-    let capabilities: Capability[] | undefined;
-    if (dto.capabilities !== undefined) {
-      capabilities = parseCapabilities(dto.capabilities);
-      // Only additions are grants; removing a capability is always allowed.
-      assertGrantable(auth.user.capabilities, addedCapabilities(role.capabilities as Capability[], capabilities));
-    }
+    await this.ownRole(auth, id);
+    const capabilities = dto.capabilities !== undefined ? parseCapabilities(dto.capabilities) : undefined;
+    if (capabilities) assertGrantable(auth.user.capabilities, capabilities);
     if (dto.name !== undefined && (await this.roles.isSystemName(dto.name))) throw new RoleNameTakenError();
-    const updated = await this.roles.update(id, { name: dto.name, description: dto.description, capabilities });
+    const updated = await this.roles.update(id, { name: dto.name, description: dto.description, capabilities }, (held) =>
+      assertGrantable(auth.user.capabilities, held as Capability[]),
+    );
     await this.invalidation.publish('role', id);
     return toRoleDto(updated);
   }
 
+  /** Only a caller holding every capability of the role may delete it. */
   async remove(auth: AuthContext, id: string): Promise<void> {
     await this.ownRole(auth, id);
-    if (!(await this.roles.delete(id))) throw new NotFoundError('Role');
+    if (!(await this.roles.delete(id, (held) => assertGrantable(auth.user.capabilities, held as Capability[]))))
+      throw new NotFoundError('Role');
     await this.invalidation.publish('role', id);
   }
 

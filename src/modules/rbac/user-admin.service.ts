@@ -1,3 +1,4 @@
+import { AppConfigService } from '../../config/config.service.js';
 import { Injectable } from '@nestjs/common';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { ForbiddenError, MissingCapabilityError, NotFoundError, TenantRequiredError, ValidationFailedError } from '../../common/errors.js';
@@ -25,6 +26,7 @@ export class UserAdminService {
     private readonly creator: UsersService,
     private readonly contexts: AuthContextService,
     private readonly invalidation: InvalidationService,
+    private readonly config: AppConfigService,
   ) {}
 
   async list(auth: AuthContext, query: PaginationQueryDto): Promise<Page<UserDto>> {
@@ -52,14 +54,18 @@ export class UserAdminService {
       roles = await this.visibleRoles(clientId, dto.roleIds);
     }
     assertAssignable(auth.user.capabilities, roles);
-    const { id } = await this.creator.createUser({
-      clientId,
-      email: dto.email,
-      name: dto.name,
-      password: dto.password,
-      timeZone: dto.timeZone ? canonicalTimeZone(dto.timeZone) : undefined,
-      roleIds: roles.map((r) => r.id),
-    });
+    const { id } = await this.creator.createUser(
+      {
+        clientId,
+        email: dto.email,
+        name: dto.name,
+        password: dto.password,
+        timeZone: dto.timeZone ? canonicalTimeZone(dto.timeZone) : undefined,
+        roleIds: roles.map((r) => r.id),
+      },
+      undefined,
+      this.config.get('QUOTA_USERS'),
+    );
     const created = await this.users.findInClient(clientId, id);
     if (!created) throw new NotFoundError('User');
     return toUserDto(created);

@@ -1,3 +1,4 @@
+import { assertUnderQuota } from '../../database/quota.js';
 import { Injectable } from '@nestjs/common';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { ConflictError } from '../../common/errors.js';
@@ -29,8 +30,26 @@ export class UsersService {
     private readonly passwords: PasswordService,
   ) {}
 
-  async createUser(input: CreateUserInput, tx: Prisma.TransactionClient = this.main): Promise<{ id: string; email: string }> {
+  /**
+   * Creates a user; with `quota`, only while the user's client has fewer users
+   * (409 QUOTA_EXCEEDED), checked in one transaction with the insert.
+   */
+  async createUser(input: CreateUserInput, tx?: Prisma.TransactionClient, quota?: number): Promise<{ id: string; email: string }> {
     const passwordHash = await this.passwords.hash(input.password);
+    const clientId = input.clientId;
+    if (quota === undefined || !clientId) return this.insertUser(input, passwordHash, tx ?? this.main);
+    const insert = async (t: Prisma.TransactionClient) => {
+      await assertUnderQuota(t, 'users', quota, () => t.user.count({ where: { clientId } }), clientId);
+      return this.insertUser(input, passwordHash, t);
+    };
+    return tx ? insert(tx) : this.main.$transaction(insert);
+  }
+
+  private async insertUser(
+    input: CreateUserInput,
+    passwordHash: string,
+    tx: Prisma.TransactionClient,
+  ): Promise<{ id: string; email: string }> {
     const roles = await tx.role.findMany({
       where: { OR: [{ key: { in: input.roleKeys ?? [] } }, { id: { in: input.roleIds ?? [] } }] },
       select: { id: true },

@@ -3,6 +3,8 @@ import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { violatedConstraint } from './db-errors.js';
 import { Prisma } from '../../generated/prisma-client/client.js';
 import { ProjectNameTakenError } from './time-tracking.errors.js';
+import { assertUnderQuota } from '../../database/quota.js';
+import { escapeLike } from '../../common/like.js';
 
 export interface ProjectRecord {
   id: string;
@@ -89,7 +91,7 @@ export class ProjectsRepository {
   /** Sorted by name, then id (keyset pagination). */
   async list(filter: ProjectListFilter): Promise<ProjectRecord[]> {
     const and: Prisma.ProjectWhereInput[] = [{ archived: filter.archived }];
-    if (filter.search) and.push({ name: { contains: filter.search, mode: 'insensitive' } });
+    if (filter.search) and.push({ name: { contains: escapeLike(filter.search), mode: 'insensitive' } });
     if (filter.memberUserId) and.push({ members: { some: { userId: filter.memberUserId } } });
     if (filter.after) {
       and.push({ OR: [{ name: { gt: filter.after.n } }, { name: filter.after.n, id: { gt: filter.after.id } }] });
@@ -110,16 +112,20 @@ export class ProjectsRepository {
     return rows.map(toRecord);
   }
 
-  async create(data: ProjectWrite & { name: string; createdBy: string }): Promise<ProjectRecord> {
+  /** Creates a project unless the client holds `quota` projects already (archived ones count: they keep their rows). */
+  async create(data: ProjectWrite & { name: string; createdBy: string }, quota: number): Promise<ProjectRecord> {
     try {
-      const row = await this.db.project.create({
-        data: {
-          name: data.name,
-          description: data.description ?? null,
-          billable: data.billable ?? true,
-          hourlyRate: data.hourlyRate ?? null,
-          createdBy: data.createdBy,
-        },
+      const row = await this.db.$transaction(async (tx) => {
+        await assertUnderQuota(tx, 'projects', quota, () => tx.project.count());
+        return tx.project.create({
+          data: {
+            name: data.name,
+            description: data.description ?? null,
+            billable: data.billable ?? true,
+            hourlyRate: data.hourlyRate ?? null,
+            createdBy: data.createdBy,
+          },
+        });
       });
       return toRecord(row);
     } catch (err) {

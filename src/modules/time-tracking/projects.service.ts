@@ -1,3 +1,4 @@
+import { AppConfigService } from '../../config/config.service.js';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
@@ -40,6 +41,7 @@ export class ProjectsService {
     private readonly projects: ProjectsRepository,
     private readonly users: ClientUsersRepository,
     private readonly clock: Clock,
+    private readonly config: AppConfigService,
   ) {}
 
   async list(actor: Actor, input: ListProjectsInput): Promise<Page<ProjectRecord>> {
@@ -83,7 +85,7 @@ export class ProjectsService {
 
   async create(actor: Actor, input: CreateProjectInput): Promise<ProjectRecord> {
     policy.assertCanManageProjects(actor);
-    return this.projects.create({ ...input, createdBy: actor.userId });
+    return this.projects.create({ ...input, createdBy: actor.userId }, this.config.get('QUOTA_PROJECTS'));
   }
 
   async update(actor: Actor, id: string, input: UpdateProjectInput): Promise<ProjectRecord> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import type { Prisma } from '../../generated/prisma-client/client.js';
 import { dateOnly, isoDay } from './dates.js';
+import { assertUnderQuota } from '../../database/quota.js';
 
 export type TaskStatus = 'todo' | 'in_progress' | 'done';
 export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'in_progress', 'done'];
@@ -90,16 +91,20 @@ export class TasksRepository {
     return rows.map(toRecord);
   }
 
-  async create(data: TaskWrite & { projectId: string; title: string }): Promise<TaskRecord> {
-    const row = await this.db.task.create({
-      data: {
-        projectId: data.projectId,
-        title: data.title,
-        description: data.description ?? null,
-        status: data.status ?? 'todo',
-        assigneeId: data.assigneeId ?? null,
-        dueDate: data.dueDate ? dateOnly(data.dueDate) : null,
-      },
+  /** Creates a task unless the client holds `quota` tasks already. */
+  async create(data: TaskWrite & { projectId: string; title: string }, quota: number): Promise<TaskRecord> {
+    const row = await this.db.$transaction(async (tx) => {
+      await assertUnderQuota(tx, 'tasks', quota, () => tx.task.count());
+      return tx.task.create({
+        data: {
+          projectId: data.projectId,
+          title: data.title,
+          description: data.description ?? null,
+          status: data.status ?? 'todo',
+          assigneeId: data.assigneeId ?? null,
+          dueDate: data.dueDate ? dateOnly(data.dueDate) : null,
+        },
+      });
     });
     return toRecord(row);
   }

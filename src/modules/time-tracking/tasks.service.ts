@@ -1,3 +1,4 @@
+import { AppConfigService } from '../../config/config.service.js';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
@@ -33,6 +34,7 @@ export class TasksService {
     private readonly tasks: TasksRepository,
     private readonly projects: ProjectsRepository,
     private readonly users: ClientUsersRepository,
+    private readonly config: AppConfigService,
   ) {}
 
   async list(actor: Actor, input: ListTasksInput): Promise<Page<TaskRecord>> {
@@ -67,7 +69,7 @@ export class TasksService {
     if (!project) throw new NotFoundError('Project');
     if (project.archived) throw new ProjectArchivedError('The project is archived; restore it before adding tasks');
     await this.assertAssignee(actor, input.assigneeId);
-    return this.tasks.create(input);
+    return this.tasks.create(input, this.config.get('QUOTA_TASKS'));
   }
 
   async update(actor: Actor, id: string, input: TaskWrite): Promise<TaskRecord> {

@@ -34,7 +34,9 @@ const INVALID = {
   type: ErrorResponseDto,
 };
 const CONFLICTS = {
-  description: 'PROJECT_ARCHIVED, or TIME_ENTRY_OVERLAP with another timed entry (or the running timer) of the same user',
+  description:
+    'PROJECT_ARCHIVED; TIME_ENTRY_OVERLAP with another timed entry (or the running timer) of the same user; ' +
+    "DAILY_LIMIT_EXCEEDED when the user's entries of that local day would sum to more than 24 h (nothing changed)",
   type: ErrorResponseDto,
 };
 const PROJECT_RULES =
@@ -110,6 +112,10 @@ export class TimeEntriesController {
   })
   @ApiOkResponse({ type: TimeEntryDto })
   @ApiNotFoundResponse({ description: 'No timer runs (NO_RUNNING_TIMER)', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'DAILY_LIMIT_EXCEEDED: the stopped entry would put more than 24 h on its day; the timer keeps running',
+    type: ErrorResponseDto,
+  })
   async stop(@Auth() auth: AuthContext, @NoBody() _body: undefined): Promise<TimeEntryDto> {
     return toTimeEntryDto(await this.entries.stop(actorFrom(auth)));
   }

@@ -6,7 +6,7 @@ import { isUuid } from '../../common/uuid.js';
 import type { Prisma } from '../../generated/prisma-client/client.js';
 import { violatedConstraint } from './db-errors.js';
 import { dateOnly, isoDay } from './dates.js';
-import { TimeEntryOverlapError, TimerAlreadyRunningError } from './time-tracking.errors.js';
+import { DailyLimitExceededError, TimeEntryOverlapError, TimerAlreadyRunningError } from './time-tracking.errors.js';
 
 export interface TimeEntryRecord {
   id: string;
@@ -97,6 +97,7 @@ function mapConstraint(err: unknown): never {
   if (v?.sqlState === '23P01') throw new TimeEntryOverlapError();
   // The only unique rule an insert can break besides a (random) primary key.
   if (v?.sqlState === '23505' && v.constraint !== 'time_entries_pkey') throw new TimerAlreadyRunningError();
+  if (v?.sqlState === '23514' && v.constraint === 'time_entries_daily_limit') throw new DailyLimitExceededError();
   if (v?.sqlState === '23514') throw new ValidationFailedError('The entry breaks a time-entry rule (shape or duration)');
   if (v?.sqlState === '23503') throw new ValidationFailedError('The project or task no longer exists');
   throw err;

@@ -38,3 +38,10 @@ export class ProjectNameTakenError extends ConflictError {
     ]);
   }
 }
+
+/** One user's entries of one local day sum to at most 24 h (trigger `time_entries_daily_limit`). */
+export class DailyLimitExceededError extends ConflictError {
+  constructor() {
+    super("This would put more than 24 hours on one day of the user's time", 'DAILY_LIMIT_EXCEEDED');
+  }
+}

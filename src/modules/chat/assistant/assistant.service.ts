@@ -13,6 +13,7 @@ import {
   NoRunningTimerError,
   ProjectArchivedError,
   TimeEntryOverlapError,
+  DailyLimitExceededError,
   TimerAlreadyRunningError,
 } from '../../time-tracking/time-tracking.errors.js';
 import { parseMessage } from '../nlu/index.js';
@@ -173,6 +174,11 @@ export class AssistantService {
       };
     } catch (err) {
       if (err instanceof NoRunningTimerError) return clarify("No timer is running, so there's nothing to stop. Want me to start one?");
+      if (err instanceof DailyLimitExceededError) {
+        return clarify(
+          'Stopping the timer now would put more than 24 hours on its day, so it is still running. Edit or delete an entry of that day first.',
+        );
+      }
       throw err;
     }
   }
@@ -307,6 +313,9 @@ export class AssistantService {
           ` ${formatDay(DateTime.fromJSDate(other.startTime).setZone(actor.timeZone).toISODate()!, this.today(actor, this.clock.now()))}`
         : 'time you already logged';
       return clarify(`That would overlap ${what}. Nothing was logged. Which time should I use instead?`);
+    }
+    if (err instanceof DailyLimitExceededError) {
+      return clarify('That would put more than 24 hours on that day. Nothing was logged. Which day or duration should I use instead?');
     }
     if (err instanceof ProjectArchivedError) return clarify(`${project.name} is archived, so I can't log time to it.`);
     if (err instanceof MissingCapabilityError) throw err; // answered in respond
