@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
 import { AppConfigService } from '../../config/config.service.js';
 import { AuthContextService } from './auth-context.service.js';
 import { TokenService } from './token.service.js';
@@ -9,10 +10,13 @@ import { TenantGuard } from './guards/tenant.guard.js';
 import { CapabilitiesGuard } from './guards/capabilities.guard.js';
 import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
 import { PasswordService } from './password.service.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { PASSPORT_OPTIONS } from './auth.constants.js';
 
 const providers = [
   AuthContextService,
   TokenService,
+  JwtStrategy,
   ImpersonationAuditService,
   JwtAuthGuard,
   TenantGuard,
@@ -25,12 +29,13 @@ const providers = [
 @Global()
 @Module({
   imports: [
+    PassportModule.register(PASSPORT_OPTIONS),
     JwtModule.registerAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => ({ secret: config.get('JWT_SECRET'), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
   providers,
-  exports: [...providers, JwtModule],
+  exports: [...providers, JwtModule, PassportModule],
 })
 export class AuthCoreModule {}

@@ -1,56 +1,67 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
-import { JwtService } from '@nestjs/jwt';
-import type { AppConfigService } from '../../config/config.service.js';
+import { JwtModule } from '@nestjs/jwt';
+import { Test } from '@nestjs/testing';
+import { AppConfigService } from '../../config/config.service.js';
+import type { AccessTokenClaims } from './auth-context.js';
 import { TokenService } from './token.service.js';
 
 const SECRET = 'token-spec-secret-token-spec-secret-0123456789';
 
-function tokenService(secret = SECRET): TokenService {
-  const config = { get: (k: string) => ({ JWT_SECRET: secret, ACCESS_TOKEN_TTL: 900 })[k] } as unknown as AppConfigService;
-  return new TokenService(new JwtService({ secret }), config);
+async function tokenService(secret = SECRET): Promise<TokenService> {
+  const module = await Test.createTestingModule({
+    imports: [JwtModule.register({ secret })],
+    providers: [
+      TokenService,
+      { provide: AppConfigService, useValue: new AppConfigService({ JWT_SECRET: secret, ACCESS_TOKEN_TTL: 900 } as never) },
+    ],
+  }).compile();
+  return module.get(TokenService);
 }
 
 const claims = { sub: '7c9e6679-7425-40de-944b-e07fc1f90ae7', sid: 's-1', clientId: 'c-1' };
+const verified = (exp: number): AccessTokenClaims => ({ ...claims, typ: 'access', exp });
+const inSeconds = (s: number) => Math.floor(Date.now() / 1000) + s;
 
-describe('TokenService.verifyAccess', () => {
+describe('TokenService: remembered access tokens', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('returns the same claims for a token verified before, without verifying it again', () => {
-    const tokens = tokenService();
+  it('remembers a verified token by its full text and hands out frozen claims', async () => {
+    const tokens = await tokenService();
     const token = tokens.signAccess(claims);
-    const verify = jest.spyOn(JwtService.prototype, 'verify');
-    const first = tokens.verifyAccess(token);
-    const second = tokens.verifyAccess(token);
-    expect(first).toMatchObject({ ...claims, typ: 'access' });
-    expect(second).toEqual(first);
-    expect(verify).toHaveBeenCalledTimes(1);
-  });
-
-  it('refuses a remembered token once it has expired', () => {
-    const tokens = tokenService();
-    const token = tokens.signAccess(claims, 60);
-    expect(tokens.verifyAccess(token)).not.toBeNull();
-    const now = Date.now();
-    jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
-    expect(tokens.verifyAccess(token)).toBeNull();
-  });
-
-  it('refuses a token whose signature differs from a remembered one with the same claims', () => {
-    const tokens = tokenService();
-    const token = tokens.signAccess(claims);
-    expect(tokens.verifyAccess(token)).not.toBeNull();
+    expect(tokens.rememberedAccess(token)).toBeUndefined();
+    tokens.rememberAccess(token, verified(inSeconds(60)));
+    const hit = tokens.rememberedAccess(token)!;
+    expect(hit).toMatchObject({ ...claims, typ: 'access' });
+    expect(Object.isFrozen(hit)).toBe(true);
+    // Another signature over the same claims is another text: it must be verified in full.
     const [header, payload, signature] = token.split('.');
     const flipped = signature[0] === 'A' ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
-    expect(tokens.verifyAccess(`${header}.${payload}.${flipped}`)).toBeNull();
-    expect(tokenService('another-secret-another-secret-another-0123456789').verifyAccess(token)).toBeNull();
+    expect(tokens.rememberedAccess(`${header}.${payload}.${flipped}`)).toBeUndefined();
   });
 
-  it('hands out claims that cannot be changed by one request for the next', () => {
-    const tokens = tokenService();
-    const token = tokens.signAccess(claims);
-    const first = tokens.verifyAccess(token)!;
-    expect(Object.isFrozen(first)).toBe(true);
-    expect(tokens.verifyAccess(token)!.sub).toBe(claims.sub);
+  it('forgets a remembered token once it has expired', async () => {
+    const tokens = await tokenService();
+    tokens.rememberAccess('t', verified(inSeconds(60)));
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    expect(tokens.rememberedAccess('t')).toBeUndefined();
+  });
+
+  it('never remembers claims without an expiry', async () => {
+    const tokens = await tokenService();
+    tokens.rememberAccess('t', { ...claims, typ: 'access' });
+    expect(tokens.rememberedAccess('t')).toBeUndefined();
+  });
+});
+
+describe('TokenService: purpose tokens', () => {
+  it('accepts a purpose token for its purpose only, and only with our key', async () => {
+    const tokens = await tokenService();
+    const challenge = tokens.signPurpose('2fa-challenge', { sub: claims.sub }, 300);
+    expect(tokens.verifyPurpose('2fa-challenge', challenge)).toMatchObject({ sub: claims.sub, typ: '2fa-challenge' });
+    expect(tokens.verifyPurpose('password-reset', challenge)).toBeNull();
+    expect(tokens.verifyPurpose('2fa-challenge', tokens.signAccess(claims))).toBeNull();
+    expect((await tokenService('another-secret-another-secret-another-0123456789')).verifyPurpose('2fa-challenge', challenge)).toBeNull();
   });
 });

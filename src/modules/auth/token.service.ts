@@ -12,20 +12,21 @@ export const JWT_AUDIENCE = 'freetimechat-api';
 @Injectable()
 export class TokenService {
   /**
-   * The HS256 key as a KeyObject: given a string, jsonwebtoken first tries to
-   * parse it as a PEM public key on every verification and only then falls
-   * back to an HMAC key; that failed parse was ~18% of the service's CPU on an
-   * authenticated read (bench/profile.js).
+   * The HS256 key as a KeyObject, for our own verification and for the JWT
+   * strategy's: given a string, jsonwebtoken first tries to parse it as a PEM
+   * public key on every verification and only then falls back to an HMAC key;
+   * that failed parse was ~18% of the service's CPU on an authenticated read
+   * (bench/profile.js).
    */
-  private readonly key: KeyObject;
+  readonly verificationKey: KeyObject;
 
   /**
    * Access tokens already verified, by the token's full text (signature
    * included, so only a token that passed verification can hit), with their
-   * claims; a hit still checks the expiry. jsonwebtoken's verify (two base64
-   * decodes, two JSON parses, an HMAC) was ~100 µs per authenticated request
-   * (bench/profile.js on the tenant read). Whether the session behind a token
-   * is still live is checked on every request elsewhere, cache or not.
+   * claims. jsonwebtoken's verify (two base64 decodes, two JSON parses, an
+   * HMAC) costs more than the rest of authentication on a cached session.
+   * Whether the session behind a token is still live is checked on every
+   * request elsewhere, remembered or not.
    */
   private readonly verified = new LRUCache<string, Readonly<AccessTokenClaims>>({ max: 10_000 });
 
@@ -33,26 +34,31 @@ export class TokenService {
     private readonly jwt: JwtService,
     private readonly config: AppConfigService,
   ) {
-    this.key = createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8'));
+    this.verificationKey = createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8'));
   }
 
   /**
-   * The claims of a valid access token (HS256 only, so `alg: none` and key
-   * confusion are refused; issuer, audience and expiry checked), or null.
-   * Whether the session behind it is live is AuthContextService's business.
+   * The claims of an access token that passed verification before and has
+   * not expired since (as jsonwebtoken: expired once the clock reaches
+   * `exp`), else undefined: the caller verifies it in full.
    */
-  verifyAccess(token: string): Readonly<AccessTokenClaims> | null {
-    const nowSeconds = Math.floor(Date.now() / 1000);
+  rememberedAccess(token: string): Readonly<AccessTokenClaims> | undefined {
     const hit = this.verified.get(token);
-    if (hit) {
-      // As jsonwebtoken: expired once the clock reaches `exp`.
-      if (typeof hit.exp === 'number' && nowSeconds < hit.exp) return hit;
-      this.verified.delete(token);
-      return null;
-    }
-    const claims = this.verify<AccessTokenClaims>(token, JWT_AUDIENCE);
-    if (claims && typeof claims.exp === 'number') this.verified.set(token, Object.freeze(claims));
-    return claims;
+    if (!hit) return undefined;
+    if (typeof hit.exp === 'number' && Math.floor(Date.now() / 1000) < hit.exp) return hit;
+    this.verified.delete(token);
+    return undefined;
+  }
+
+  /**
+   * Remembers the claims of an access token that has just passed full
+   * verification (HS256, issuer, audience, expiry present and not passed);
+   * they are frozen because every later request with the token shares them.
+   */
+  rememberAccess(token: string, claims: AccessTokenClaims): Readonly<AccessTokenClaims> {
+    const frozen = Object.freeze(claims);
+    if (typeof frozen.exp === 'number') this.verified.set(token, frozen);
+    return frozen;
   }
 
   get accessTtl(): number {
@@ -84,7 +90,7 @@ export class TokenService {
     try {
       const payload = this.jwt.verify<T>(token, {
         // @nestjs/jwt hands the key to jsonwebtoken as is; its types only list string | Buffer.
-        secret: this.key as unknown as Buffer,
+        secret: this.verificationKey as unknown as Buffer,
         issuer: JWT_ISSUER,
         audience,
         algorithms: ['HS256'],

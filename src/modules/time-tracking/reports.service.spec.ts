@@ -1,9 +1,11 @@
+import 'reflect-metadata';
+import { Test } from '@nestjs/testing';
 import { Clock } from '../../common/clock.js';
 import { ForbiddenError, ValidationFailedError } from '../../common/errors.js';
 import { SYSTEM_ROLES } from '../rbac/capabilities.js';
 import type { Actor } from './actor.js';
-import type { ClientUserRecord, ClientUsersRepository } from './client-users.repository.js';
-import type { ExportRow, ReportFilter, ReportGroupBy, ReportsRepository, ReportSummaryRows } from './reports.repository.js';
+import { ClientUserRecord, ClientUsersRepository } from './client-users.repository.js';
+import { ExportRow, ReportFilter, ReportGroupBy, ReportsRepository, ReportSummaryRows } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 const actor = (role: keyof typeof SYSTEM_ROLES, timeZone = 'UTC'): Actor => ({
@@ -29,7 +31,7 @@ function row(over: Partial<ExportRow> = {}): ExportRow {
   };
 }
 
-function setup(opts: { rows?: () => AsyncGenerator<ExportRow>; summary?: ReportSummaryRows; now?: Date } = {}) {
+async function setup(opts: { rows?: () => AsyncGenerator<ExportRow>; summary?: ReportSummaryRows; now?: Date } = {}) {
   const calls: { groupBy?: ReportGroupBy; filter?: ReportFilter } = {};
   const reports = {
     summary: async (groupBy: ReportGroupBy, filter: ReportFilter) => {
@@ -48,9 +50,16 @@ function setup(opts: { rows?: () => AsyncGenerator<ExportRow>; summary?: ReportS
         ids.map((id) => [id, { id, name: 'Mia', email: 'mia@example.test', timeZone: 'UTC', isActive: true }]),
       ),
   } as unknown as ClientUsersRepository;
-  const clock = new Clock();
-  clock.set(opts.now ?? new Date('2026-03-25T12:00:00Z'));
-  return { service: new ReportsService(reports, users, clock), calls };
+  const module = await Test.createTestingModule({
+    providers: [
+      ReportsService,
+      Clock,
+      { provide: ReportsRepository, useValue: reports },
+      { provide: ClientUsersRepository, useValue: users },
+    ],
+  }).compile();
+  module.get(Clock).set(opts.now ?? new Date('2026-03-25T12:00:00Z'));
+  return { service: module.get(ReportsService), calls };
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -61,7 +70,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 describe('ReportsService', () => {
   it("restricts a member to their own time and refuses another user's", async () => {
-    const { service, calls } = setup();
+    const { service, calls } = await setup();
     await service.summary(actor('member'), { from: '2026-03-01', to: '2026-03-31' });
     expect(calls.filter?.userId).toBe(actor('member').userId);
     await expect(service.summary(actor('member'), { userId: '00000000-0000-4000-8000-000000000002' })).rejects.toBeInstanceOf(
@@ -73,7 +82,7 @@ describe('ReportsService', () => {
 
   // Weeks start on Monday and "this week" is the caller's, in their zone.
   it("defaults to the caller's current ISO week in their time zone", async () => {
-    const { service, calls } = setup({ now: new Date('2026-03-29T23:30:00Z') });
+    const { service, calls } = await setup({ now: new Date('2026-03-29T23:30:00Z') });
     await service.summary(actor('member', 'UTC'), {});
     expect(calls.filter).toMatchObject({ from: '2026-03-23', to: '2026-03-29' });
     await service.summary(actor('member', 'Europe/Berlin'), {});
@@ -81,24 +90,26 @@ describe('ReportsService', () => {
   });
 
   it('refuses a range that ends before it starts', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     await expect(service.summary(actor('manager'), { from: '2026-03-10', to: '2026-03-01' })).rejects.toBeInstanceOf(ValidationFailedError);
   });
 
   it('labels weeks, missing tasks and users', async () => {
-    const { service } = setup({
+    const { service } = await setup({
       summary: { totalSeconds: 3, billableSeconds: 1, groups: [{ key: null, label: null, totalSeconds: 3, billableSeconds: 1 }] },
     });
     const task = await service.summary(actor('manager'), { groupBy: 'task' });
     expect(task.groups[0].label).toBe('(no task)');
-    const week = await setup({
-      summary: { totalSeconds: 3, billableSeconds: 1, groups: [{ key: '2026-03-23', label: null, totalSeconds: 3, billableSeconds: 1 }] },
-    }).service.summary(actor('manager'), { groupBy: 'week' });
+    const week = await (
+      await setup({
+        summary: { totalSeconds: 3, billableSeconds: 1, groups: [{ key: '2026-03-23', label: null, totalSeconds: 3, billableSeconds: 1 }] },
+      })
+    ).service.summary(actor('manager'), { groupBy: 'week' });
     expect(week.groups[0].label).toBe('Week of 2026-03-23');
   });
 
   it('guards CSV cells against formula injection and quotes commas and quotes', async () => {
-    const { service } = setup({
+    const { service } = await setup({
       rows: async function* () {
         yield row({ description: '=HYPERLINK("x")', projectName: 'A, B' });
         yield row({ id: 'e2', description: '-5 min', taskTitle: '@task' });
@@ -117,7 +128,7 @@ describe('ReportsService', () => {
 
   // Headers are already sent when a read fails mid-export: the stream must error, not hang.
   it('fails the CSV stream when a read fails after the first rows', async () => {
-    const { service } = setup({
+    const { service } = await setup({
       rows: async function* () {
         yield row();
         throw new Error('connection lost');
@@ -126,8 +137,8 @@ describe('ReportsService', () => {
     await expect(readAll(service.exportCsv(actor('member'), {}).stream)).rejects.toThrow('connection lost');
   });
 
-  it('checks permissions before any row is read', () => {
-    const { service } = setup();
+  it('checks permissions before any row is read', async () => {
+    const { service } = await setup();
     expect(() => service.exportCsv(actor('member'), { userId: '00000000-0000-4000-8000-000000000009' })).toThrow(ForbiddenError);
   });
 });

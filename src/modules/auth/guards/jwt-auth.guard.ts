@@ -1,19 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ServiceUnavailableError, UnauthenticatedError } from '../../../common/errors.js';
 import { isDatabaseUnavailable } from '../../../common/prisma-errors.js';
 import { RequestContext } from '../../../common/request-context.js';
 import type { AuthContext } from '../auth-context.js';
 import { ImpersonationAuditService } from '../impersonation-audit.service.js';
-import { AuthContextService } from '../auth-context.service.js';
-import { TokenService } from '../token.service.js';
-
-/** `Authorization: Bearer <token>` (scheme case-insensitive), else null. */
-export function bearerToken(header: string | string[] | undefined): string | null {
-  if (typeof header !== 'string') return null;
-  const m = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
-  return m ? m[1] : null;
-}
 
 /** What a failure to resolve the caller is answered with. */
 function refusal(err: unknown): Error {
@@ -24,29 +16,23 @@ function refusal(err: unknown): Error {
 }
 
 /**
- * Step 1 of every protected route: a valid, live access token. Any failure
- * is 401 UNAUTHENTICATED (a suspended client is 403 CLIENT_SUSPENDED).
+ * Step 1 of every protected route: a valid, live access token, checked by
+ * the JwtStrategy (passport-jwt) and put on `req.auth`. A missing, malformed,
+ * forged or expired token is 401 UNAUTHENTICATED; what the strategy's
+ * validation throws passes through (403 CLIENT_SUSPENDED, 401 with its own
+ * message), except an unreachable main database, which is 503.
  */
 @Injectable()
-export class JwtAuthGuard implements CanActivate {
-  constructor(
-    private readonly audit: ImpersonationAuditService,
-    private readonly tokens: TokenService,
-    private readonly contexts: AuthContextService,
-  ) {}
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly audit: ImpersonationAuditService) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<FastifyRequest>();
-    const token = bearerToken(req.headers.authorization);
-    const claims = token ? this.tokens.verifyAccess(token) : null;
-    if (!claims) throw new UnauthenticatedError();
-    let auth: AuthContext;
-    try {
-      auth = await this.contexts.resolve(claims);
-    } catch (err) {
-      throw refusal(err);
-    }
-    req.auth = auth;
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const auth = req.auth!;
     const store = RequestContext.current();
     if (store) {
       store.userId = auth.user.id;
@@ -55,8 +41,15 @@ export class JwtAuthGuard implements CanActivate {
     }
     if (auth.impersonation) {
       // Every request made with an impersonation token is audited, refused ones included.
-      this.audit.track(auth.impersonation.sessionId, req, context.switchToHttp().getResponse<FastifyReply>());
+      this.audit.track(auth.impersonation.sessionId, req, http.getResponse<FastifyReply>());
     }
     return true;
+  }
+
+  /** Passport's outcome: `err` is what validation threw, no `user` a token that failed verification. */
+  override handleRequest<T = AuthContext>(err: unknown, user: T | false | null): T {
+    if (err) throw refusal(err);
+    if (!user) throw new UnauthenticatedError();
+    return user;
   }
 }
