@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
@@ -13,13 +13,12 @@ import { AppConfig, trustedProxies } from './config/config.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { NON_JSON_BODY } from './common/no-body.js';
-import { completeErrorResponses } from './common/openapi.js';
+import { createOpenApiDocument } from './common/openapi.js';
 import { RequestContext } from './common/request-context.js';
 import { requestLogLevel, requestLogLine } from './common/request-log.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
 import { MainPrismaService } from './database/main-prisma.service.js';
-import { ErrorResponseDto } from './common/dto/error-response.dto.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -209,23 +208,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.useGlobalFilters(new AllExceptionsFilter({ mainDatabaseUp: () => answers(main.pool, 1_000) }));
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('FreeTimeChat API')
-      .setDescription(
-        'Multi-tenant time tracking with a chat assistant. Every error has the body ErrorResponse. ' +
-          'Lists are paginated with `limit` (default 50, max 200) and an opaque `cursor`; responses are `{data, nextCursor}`. ' +
-          'Unknown body properties are refused (400 VALIDATION_FAILED), also on routes that take no body (their body may be absent or `{}`); ' +
-          'a request without any body counts as `{}`.',
-      )
-      .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }, 'metrics')
-      .build(),
-    { extraModels: [ErrorResponseDto] },
-  );
-  SwaggerModule.setup('docs', app, completeErrorResponses(document), {
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

@@ -1,4 +1,6 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ErrorResponseDto } from './dto/error-response.dto.js';
 
 type Operation = {
   parameters?: { in?: string }[];
@@ -22,6 +24,68 @@ const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before tryi
 const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } };
 
 /**
+ * Every tag a controller uses (`@ApiTags`), with what it groups. Declared here
+ * so the document lists them in this order with a description; a tag used by
+ * a controller but missing here fails the OpenAPI lint (operation-tag-defined).
+ */
+export const API_TAGS: readonly { name: string; description: string }[] = [
+  {
+    name: 'auth',
+    description: 'Sign-up, sign-in with optional TOTP two-factor authentication, token refresh and rotation, sessions and passwords.',
+  },
+  { name: 'users', description: "The users of the caller's client: create, change, deactivate, and assign roles." },
+  { name: 'roles', description: 'Roles as sets of capabilities: the read-only system roles, client roles, and the capability catalog.' },
+  { name: 'projects', description: 'Projects of the client and their members; archived projects take no new time.' },
+  { name: 'tasks', description: 'Tasks within projects, optionally assigned to a user of the client.' },
+  {
+    name: 'time-entries',
+    description: 'Logged time: timed entries, duration-only entries and one running timer per user, with overlap and ownership rules.',
+  },
+  { name: 'reports', description: 'Time summaries grouped by project, task, user, day or week, and the CSV export.' },
+  { name: 'chat', description: 'Conversations with the assistant, which logs time, runs timers and answers questions about hours.' },
+  {
+    name: 'impersonation',
+    description: 'Acting as another user for support, with a short-lived token and an audit trail of every request.',
+  },
+  {
+    name: 'clients',
+    description: 'Tenant management for platform admins: create, suspend, migrate and delete clients and their databases.',
+  },
+  { name: 'operations', description: 'Liveness and readiness probes and Prometheus metrics.' },
+];
+
+/**
+ * The OpenAPI document served at /docs-json, built from the controllers'
+ * decorators and completed by the rules below.
+ */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('FreeTimeChat API')
+    .setDescription(
+      'Multi-tenant time tracking with a chat assistant. Every error has the body ErrorResponse. ' +
+        'Lists are paginated with `limit` (default 50, max 200) and an opaque `cursor`; responses are `{data, nextCursor}`. ' +
+        'Unknown body properties are refused (400 VALIDATION_FAILED), also on routes that take no body (their body may be absent or `{}`); ' +
+        'a request without any body counts as `{}`.',
+    )
+    .setVersion('1.0')
+    // package.json's licence: UNLICENSED, i.e. no licence is granted to use the service or its code; the URL
+    // is npm's definition of that value, as there is no licence text to link.
+    .setLicense('UNLICENSED', 'https://docs.npmjs.com/cli/configuring-npm/package-json#license')
+    // Relative: the document is served by the service it describes, so its origin is the API's.
+    .addServer('/', 'This service (paths carry the /api/v1 prefix)')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'The accessToken from signup, login, 2FA verify or refresh',
+    })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }, 'metrics');
+  for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorResponseDto] });
+  return markPublicOperations(completeErrorResponses(document));
+}
+
+/**
  * Completes what every operation answers but few declare one by one:
  * - 400 VALIDATION_FAILED wherever a request body or query parameters are
  *   read (the global validation pipe refuses wrong types and unknown fields);
@@ -31,29 +95,55 @@ const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas
  *   limited: RateLimit-* headers on its answers and 429 RATE_LIMITED.
  */
 export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
-  for (const item of Object.values(document.paths)) {
-    for (const op of Object.values(item as Record<string, Operation>)) {
-      if (!op || typeof op !== 'object' || !op.responses) continue;
-      const readsInput = op.requestBody !== undefined || (op.parameters ?? []).some((p) => p.in === 'query');
-      if (readsInput && !op.responses['400']) {
-        op.responses['400'] = { description: 'VALIDATION_FAILED: a wrong type, a missing or unknown field', content: ERROR_BODY };
-      }
-      const method = Object.entries(item as Record<string, Operation>).find(([, o]) => o === op)?.[0];
-      const signedIn = (op.security ?? []).some((s) => 'bearer' in s);
-      if (method !== 'get' && signedIn) {
-        for (const [status, response] of Object.entries(op.responses)) {
-          if (Number(status) < 300) response.headers = { ...RATE_LIMIT_HEADERS, ...response.headers };
-        }
-        op.responses['429'] ??= {
-          description: 'RATE_LIMITED: over WRITE_RATE_LIMIT writes by this user or CLIENT_WRITE_RATE_LIMIT in this client per minute',
-          content: ERROR_BODY,
-        };
-        op.responses['429'].headers = { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER, ...op.responses['429'].headers };
-      }
+  for (const [method, op] of methodsAndOperations(document)) {
+    if (!op.responses) continue;
+    const readsInput = op.requestBody !== undefined || (op.parameters ?? []).some((p) => p.in === 'query');
+    if (readsInput && !op.responses['400']) {
+      op.responses['400'] = { description: 'VALIDATION_FAILED: a wrong type, a missing or unknown field', content: ERROR_BODY };
+    }
+    const signedIn = (op.security ?? []).some((s) => 'bearer' in s);
+    if (method !== 'get' && signedIn) {
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400 && response.content && !('application/json' in response.content)) response.content = ERROR_BODY;
+        if (Number(status) < 300) response.headers = { ...RATE_LIMIT_HEADERS, ...response.headers };
       }
+      op.responses['429'] ??= {
+        description: 'RATE_LIMITED: over WRITE_RATE_LIMIT writes by this user or CLIENT_WRITE_RATE_LIMIT in this client per minute',
+        content: ERROR_BODY,
+      };
+      op.responses['429'].headers = { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER, ...op.responses['429'].headers };
+    }
+    for (const [status, response] of Object.entries(op.responses)) {
+      if (Number(status) >= 400 && response.content && !('application/json' in response.content)) response.content = ERROR_BODY;
     }
   }
   return document;
+}
+
+/**
+ * An operation without a security requirement is public and says so with
+ * `security: []`. This follows the runtime: `@RequireCapabilities()` is the
+ * only way a route gets the authentication guards, and it always adds the
+ * bearer requirement to the document, so a route without one runs no guard.
+ */
+export function markPublicOperations(document: OpenAPIObject): OpenAPIObject {
+  for (const op of operations(document)) {
+    if (!op.security) op.security = [];
+  }
+  return document;
+}
+
+/** Every operation of the document. */
+function operations(document: OpenAPIObject): Operation[] {
+  return methodsAndOperations(document).map(([, op]) => op);
+}
+
+/** Every operation of the document with its HTTP method. */
+function methodsAndOperations(document: OpenAPIObject): [string, Operation][] {
+  const found: [string, Operation][] = [];
+  for (const item of Object.values(document.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      if (op && typeof op === 'object' && op.responses) found.push([method, op]);
+    }
+  }
+  return found;
 }

@@ -60,7 +60,11 @@ export class AuthController {
       'Creates the client, its database and a user with the client-admin role, and signs that user in. Off when SIGNUP_ENABLED=false.',
   })
   @UseInterceptors(SignupRateLimitInterceptor)
-  @ApiCreatedResponse({ type: SignupResponseDto, headers: RATE_LIMIT_HEADERS })
+  @ApiCreatedResponse({
+    type: SignupResponseDto,
+    description: 'Signed up and signed in: tokens, the new user and the new client',
+    headers: RATE_LIMIT_HEADERS,
+  })
   @ApiTooManyRequestsResponse({
     description:
       'RATE_LIMITED: over SIGNUP_IP_LIMIT signups from this address or SIGNUP_GLOBAL_LIMIT in all in the last hour; see Retry-After',
@@ -84,7 +88,10 @@ export class AuthController {
     description:
       'Answers tokens and the user, or — when the user has 2FA on — `{twoFactorRequired: true, challengeToken}` for POST /auth/2fa/verify.',
   })
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(LoginResponseDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] } })
+  @ApiOkResponse({
+    description: 'Signed in (tokens and the user), or a 2FA challenge when the user has 2FA on',
+    schema: { oneOf: [{ $ref: getSchemaPath(LoginResponseDto) }, { $ref: getSchemaPath(TwoFactorChallengeDto) }] },
+  })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiUnauthorizedResponse({
     description: 'INVALID_CREDENTIALS: unknown e-mail, wrong password or deactivated user (indistinguishable)',
@@ -98,8 +105,13 @@ export class AuthController {
 
   @Post('2fa/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Complete a 2FA login with a TOTP code or a one-time backup code' })
-  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiOperation({
+    summary: 'Complete a 2FA login with a TOTP code or a one-time backup code',
+    description:
+      'Takes the challengeToken of a login answer `{twoFactorRequired: true}` (valid 5 minutes, one sign-in) and a current TOTP code or an unused backup code; ' +
+      'a TOTP code is accepted once, a backup code is spent.',
+  })
+  @ApiOkResponse({ type: LoginResponseDto, description: 'Signed in: tokens and the user' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiUnauthorizedResponse({
     description:
@@ -119,7 +131,7 @@ export class AuthController {
       'Each refresh token works once. Presenting a spent one revokes its whole session (401 REFRESH_TOKEN_REUSED). ' +
       "Of several concurrent refreshes with one token exactly one succeeds; the others count as reuse, so the session — including the winner's new tokens — is revoked.",
   })
-  @ApiOkResponse({ type: TokenPairDto })
+  @ApiOkResponse({ type: TokenPairDto, description: 'A new token pair; the refresh token presented is spent' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiUnauthorizedResponse({
     description: 'REFRESH_TOKEN_REUSED, or UNAUTHENTICATED (unknown, expired or revoked)',
@@ -160,8 +172,13 @@ export class AuthController {
 
   @Get('me')
   @RequireCapabilities()
-  @ApiOperation({ summary: 'Who am I: user, client, roles, effective capabilities and impersonation state' })
-  @ApiOkResponse({ type: MeDto })
+  @ApiOperation({
+    summary: 'Who am I: user, client, roles, effective capabilities and impersonation state',
+    description:
+      'Capabilities are the union of the roles, looked up on each request (a role change shows on the next one). During impersonation the user is the impersonated one ' +
+      'and `impersonation` names the impersonator; otherwise it is null.',
+  })
+  @ApiOkResponse({ type: MeDto, description: 'The caller' })
   me(@Auth() auth: AuthContext): Promise<MeDto> {
     return this.auth.me(auth);
   }
@@ -186,7 +203,7 @@ export class AuthController {
     summary: 'Start 2FA setup: a new TOTP secret (pending until enabled)',
     description: 'Calling it again replaces the pending secret.',
   })
-  @ApiOkResponse({ type: TwoFactorSetupDto })
+  @ApiOkResponse({ type: TwoFactorSetupDto, description: 'The pending secret and its otpauth:// URL for an authenticator app' })
   @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
   @ApiConflictResponse({ description: 'CONFLICT: 2FA is already enabled', type: ErrorResponseDto })
   setupTwoFactor(@Auth() auth: AuthContext, @NoBody() _body: undefined): Promise<TwoFactorSetupDto> {
@@ -200,7 +217,7 @@ export class AuthController {
     summary: 'Turn 2FA on with a code from the authenticator',
     description: 'Answers ten one-time backup codes, shown only this once.',
   })
-  @ApiOkResponse({ type: BackupCodesDto })
+  @ApiOkResponse({ type: BackupCodesDto, description: '2FA is on; the ten one-time backup codes' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiUnauthorizedResponse({ description: 'INVALID_2FA_CODE', type: ErrorResponseDto })
   @ApiForbiddenResponse({ description: NOT_IMPERSONATING, type: ErrorResponseDto })
@@ -212,7 +229,11 @@ export class AuthController {
   @Post('2fa/disable')
   @HttpCode(204)
   @RequireCapabilities()
-  @ApiOperation({ summary: 'Turn 2FA off (password and a TOTP or backup code)' })
+  @ApiOperation({
+    summary: 'Turn 2FA off (password and a TOTP or backup code)',
+    description:
+      'Needs the current password and a current TOTP code or an unused backup code; the secret and the backup codes are deleted.',
+  })
   @ApiNoContentResponse({ description: 'Disabled; the backup codes are gone' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS (wrong password), INVALID_2FA_CODE', type: ErrorResponseDto })

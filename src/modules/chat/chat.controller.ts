@@ -17,39 +17,51 @@ import {
 } from './dto/chat.dto.js';
 import { NoBody } from '../../common/no-body.js';
 
+const NOT_FOUND = { description: 'No such conversation of the caller (NOT_FOUND)', type: ErrorResponseDto };
+
 @ApiTags('chat')
 @TenantScoped()
 @RequireCapabilities('chat:use')
-@ApiNotFoundResponse({ description: 'No such conversation of the caller (NOT_FOUND)', type: ErrorResponseDto })
 @Controller('conversations')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Start a conversation' })
-  @ApiCreatedResponse({ type: ConversationDto })
+  @ApiOperation({
+    summary: 'Start a conversation',
+    description: 'A conversation belongs to the caller alone; nobody else can read it, admins included.',
+  })
+  @ApiCreatedResponse({ type: ConversationDto, description: 'The new conversation' })
   create(@Auth() auth: AuthContext, @Body() body: CreateConversationDto): Promise<ConversationDto> {
     return this.chat.create(actorFrom(auth), body.title);
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's own conversations, newest first" })
-  @ApiOkResponse({ type: ConversationPageDto })
+  @ApiOperation({
+    summary: "The caller's own conversations, newest first",
+    description: 'Only conversations the caller started; paginated.',
+  })
+  @ApiOkResponse({ type: ConversationPageDto, description: 'A page of conversations' })
   list(@Auth() auth: AuthContext, @Query() q: PaginationQueryDto): Promise<ConversationPageDto> {
     return this.chat.list(actorFrom(auth), q.limit, q.cursor);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One of the caller’s conversations' })
-  @ApiOkResponse({ type: ConversationDto })
+  @ApiOperation({ summary: 'One of the caller’s conversations', description: "Another user's conversation answers 404." })
+  @ApiOkResponse({ type: ConversationDto, description: 'The conversation' })
+  @ApiNotFoundResponse(NOT_FOUND)
   get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Conversation')) id: string): Promise<ConversationDto> {
     return this.chat.get(actorFrom(auth), id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a conversation and its messages' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Delete a conversation and its messages',
+    description: "Time entries the assistant logged stay. Another user's conversation answers 404.",
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse(NOT_FOUND)
   async delete(
     @Auth() auth: AuthContext,
     @Param('id', new UuidParamPipe('Conversation')) id: string,
@@ -59,8 +71,12 @@ export class ChatController {
   }
 
   @Get(':id/messages')
-  @ApiOperation({ summary: 'Messages of a conversation, oldest first (paginated)' })
-  @ApiOkResponse({ type: MessagePageDto })
+  @ApiOperation({
+    summary: 'Messages of a conversation, oldest first (paginated)',
+    description: "The caller's messages and the assistant's answers with the actions it took.",
+  })
+  @ApiOkResponse({ type: MessagePageDto, description: 'A page of messages' })
+  @ApiNotFoundResponse(NOT_FOUND)
   messages(
     @Auth() auth: AuthContext,
     @Param('id', new UuidParamPipe('Conversation')) id: string,
@@ -77,7 +93,8 @@ export class ChatController {
       'It asks (a `clarification` action, nothing changed) when no or several projects match, the project is unknown, the duration is ' +
       'zero, negative or over 24 h, the time lies in the future, the entry would overlap, a timer already runs, or none runs to stop.',
   })
-  @ApiCreatedResponse({ type: PostMessageResponseDto })
+  @ApiCreatedResponse({ type: PostMessageResponseDto, description: "The caller's message and the assistant's answer" })
+  @ApiNotFoundResponse(NOT_FOUND)
   post(
     @Auth() auth: AuthContext,
     @Param('id', new UuidParamPipe('Conversation')) id: string,

@@ -20,6 +20,7 @@ import { UpdateClientDto } from './dto/update-client.dto.js';
 import { DeleteClientQueryDto, ListClientsQueryDto } from './dto/client-query.dto.js';
 import { NoBody } from '../../common/no-body.js';
 
+const NOT_FOUND = 'No such client (NOT_FOUND)';
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'Client id (an unknown or malformed id answers 404)' } as const;
 
 /** Tenant management for platform admins. Not tenant-scoped: these routes act on the registry, not on a client's data. */
@@ -30,7 +31,10 @@ export class ClientsController {
 
   @Post()
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: 'Create a client with its first admin; its database is created and migrated before the answer' })
+  @ApiOperation({
+    summary: 'Create a client with its first admin; its database is created and migrated before the answer',
+    description: 'The admin gets the client-admin role. Without a slug one is derived from the name (numbered when taken).',
+  })
   @ApiCreatedResponse({ type: ClientDto, description: 'The client, status "active"' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'CONFLICT: the slug or the admin e-mail is taken' })
@@ -41,8 +45,11 @@ export class ClientsController {
 
   @Get()
   @RequireCapabilities('clients:read')
-  @ApiOperation({ summary: 'List clients, newest first (paginated; optional status filter)' })
-  @ApiOkResponse({ type: ClientPageDto })
+  @ApiOperation({
+    summary: 'List clients, newest first (paginated; optional status filter)',
+    description: 'Every client in the registry, deleted ones included; `status` keeps only clients in that status.',
+  })
+  @ApiOkResponse({ type: ClientPageDto, description: 'A page of clients' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED (bad status, limit or cursor)' })
   async list(@Query() query: ListClientsQueryDto): Promise<ClientPageDto> {
     const page = await this.clients.list(query);
@@ -51,21 +58,28 @@ export class ClientsController {
 
   @Get(':id')
   @RequireCapabilities('clients:read')
-  @ApiOperation({ summary: 'Get a client (deleted clients stay readable with status "deleted")' })
+  @ApiOperation({
+    summary: 'Get a client (deleted clients stay readable with status "deleted")',
+    description: 'Registry data only: status, database placement and the last migration error; never database credentials.',
+  })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: ClientDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({ type: ClientDto, description: 'The client' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: NOT_FOUND })
   async get(@Param('id') id: string): Promise<ClientDto> {
     return toClientDto(await this.clients.get(id));
   }
 
   @Patch(':id')
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: 'Rename, suspend or resume a client' })
+  @ApiOperation({
+    summary: 'Rename, suspend or resume a client',
+    description:
+      "Suspending refuses every request of the client's users (403 CLIENT_SUSPENDED) on every instance within a second; resuming lifts it.",
+  })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: ClientDto })
+  @ApiOkResponse({ type: ClientDto, description: 'The changed client' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: NOT_FOUND })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'CONFLICT: the client is deleted, provisioning or failed' })
   async update(@Param('id') id: string, @Body() body: UpdateClientDto): Promise<ClientDto> {
     return toClientDto(await this.clients.update(id, body));
@@ -74,10 +88,14 @@ export class ClientsController {
   @Post(':id/migrate')
   @HttpCode(200)
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: "Apply pending client-database migrations to this client's database" })
+  @ApiOperation({
+    summary: "Apply pending client-database migrations to this client's database",
+    description:
+      'A failure is rolled back and recorded on the client (`lastMigrationError`); calling it again applies what is still pending.',
+  })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: ClientMigrationResultDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({ type: ClientMigrationResultDto, description: 'The migrations applied (none when it was current)' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: NOT_FOUND })
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'MIGRATION_FAILED (rolled back; the error is recorded on the client) or CONFLICT (client not active/suspended)',
@@ -97,7 +115,7 @@ export class ClientsController {
   @ApiParam(ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED: confirm missing or not the slug' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: NOT_FOUND })
   async delete(@Param('id') id: string, @Query() query: DeleteClientQueryDto, @NoBody() _body: undefined): Promise<void> {
     await this.clients.delete(id, query.confirm);
   }

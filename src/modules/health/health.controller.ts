@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { ServiceUnavailableError } from '../../common/errors.js';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -9,7 +10,10 @@ export class HealthController {
   constructor(private readonly main: MainPrismaService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the process is up' })
+  @ApiOperation({
+    summary: 'Liveness: the process is up',
+    description: 'Public, answers without touching any database: a failure means the process should be restarted.',
+  })
   @ApiOkResponse({
     description: 'The process is up',
     schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'], example: { status: 'ok' } },
@@ -20,7 +24,11 @@ export class HealthController {
 
   @Get('ready')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Readiness: the main database answers (503 SERVICE_UNAVAILABLE otherwise)' })
+  @ApiOperation({
+    summary: 'Readiness: the main database answers (503 SERVICE_UNAVAILABLE otherwise)',
+    description:
+      'Public. Runs `SELECT 1` on the main database with a 2 s limit; tenant databases are not checked (one tenant down must not take the instance out).',
+  })
   @ApiOkResponse({
     description: 'The main database answers',
     schema: {
@@ -30,7 +38,7 @@ export class HealthController {
       example: { status: 'ok', database: 'up' },
     },
   })
-  @ApiServiceUnavailableResponse({ description: 'The main database does not answer (SERVICE_UNAVAILABLE)' })
+  @ApiServiceUnavailableResponse({ description: 'The main database does not answer (SERVICE_UNAVAILABLE)', type: ErrorResponseDto })
   async ready(): Promise<{ status: 'ok'; database: 'up' }> {
     try {
       const client = await Promise.race([

@@ -41,7 +41,7 @@ export class ImpersonationController {
       'cannot start another: with a read-only token the read-only check answers first (403 IMPERSONATION_READ_ONLY), ' +
       'otherwise 403 IMPERSONATION_NESTED (or FORBIDDEN when the impersonated user lacks impersonation:start).',
   })
-  @ApiCreatedResponse({ type: StartImpersonationResponseDto })
+  @ApiCreatedResponse({ type: StartImpersonationResponseDto, description: 'The session and its access token (no refresh token)' })
   @ApiBadRequestResponse({
     description: 'VALIDATION_FAILED: missing/empty reason, reason over 500 characters, durationMinutes outside 1–60, unknown fields',
     type: ErrorResponseDto,
@@ -88,7 +88,7 @@ export class ImpersonationController {
       'Each session lists its latest 100 requests (method, path, status, time), oldest first; requestCount gives the total. ' +
       '`active=true`: neither ended nor expired.',
   })
-  @ApiOkResponse({ type: ImpersonationSessionPageDto })
+  @ApiOkResponse({ type: ImpersonationSessionPageDto, description: 'A page of sessions with their latest requests' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: bad filter, limit or cursor', type: ErrorResponseDto })
   @RequireCapabilities('impersonation:start')
   list(@Auth() auth: AuthContext, @Query() query: ListImpersonationSessionsQueryDto): Promise<ImpersonationSessionPageDto> {

@@ -21,7 +21,8 @@ export class MetricsController {
   @ApiOperation({
     summary: 'Prometheus metrics: request latency, tenant pool counts, connections in use',
     description:
-      'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is configured. Without it, open in development and ' +
+      'At the root, outside /api/v1, for a Prometheus scraper: request durations by route template, tenant clients open and database connections in use. ' +
+      'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is configured; without it, open in development and ' +
       'absent (404) when NODE_ENV=production.',
   })
   @UseGuards(MetricsTokenGuard)

@@ -33,7 +33,7 @@ export class CapabilitiesController {
     summary: 'The capability catalog',
     description: 'Every capability key with its description and scope (`platform` ones are never held by client users).',
   })
-  @ApiOkResponse({ type: [CapabilityDto] })
+  @ApiOkResponse({ type: [CapabilityDto], description: 'The catalog: every capability key with its scope' })
   list(): CapabilityDto[] {
     return capabilityCatalog();
   }
@@ -50,7 +50,7 @@ export class RolesController {
     summary: "List roles: the system roles and the caller's client roles",
     description: 'Oldest first (system roles first).',
   })
-  @ApiOkResponse({ type: RolePageDto })
+  @ApiOkResponse({ type: RolePageDto, description: 'A page of roles' })
   @ApiBadRequestResponse({ description: 'Invalid limit or cursor', type: ErrorResponseDto })
   list(@Auth() auth: AuthContext, @Query() query: PaginationQueryDto): Promise<RolePageDto> {
     return this.roles.list(auth, query);
@@ -58,9 +58,12 @@ export class RolesController {
 
   @Get(':id')
   @RequireCapabilities('roles:read')
-  @ApiOperation({ summary: 'Read one role' })
+  @ApiOperation({
+    summary: 'Read one role',
+    description: "A system role or one of the caller's client's roles; another client's role answers 404.",
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: RoleDto })
+  @ApiOkResponse({ type: RoleDto, description: 'The role with its capabilities' })
   @ApiNotFoundResponse({ description: "Unknown role or another client's role", type: ErrorResponseDto })
   get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Role')) id: string): Promise<RoleDto> {
     return this.roles.get(auth, id);
@@ -72,7 +75,7 @@ export class RolesController {
     summary: 'Create a client role',
     description: 'The capabilities must all be client-scope capabilities the caller holds.',
   })
-  @ApiCreatedResponse({ type: RoleDto })
+  @ApiCreatedResponse({ type: RoleDto, description: 'The new client role' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (e.g. an unknown capability key)', type: ErrorResponseDto })
   @ApiForbiddenResponse({ description: GRANT_403, type: ErrorResponseDto })
   @ApiConflictResponse({ description: 'CONFLICT: the name is taken in the client or by a system role', type: ErrorResponseDto })
@@ -87,7 +90,7 @@ export class RolesController {
     description: 'Takes effect on the next request of every user holding it. System roles are read-only.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: RoleDto })
+  @ApiOkResponse({ type: RoleDto, description: 'The changed role' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiForbiddenResponse({ description: GRANT_403, type: ErrorResponseDto })
   @ApiNotFoundResponse({ description: "Unknown role or another client's role", type: ErrorResponseDto })

@@ -28,7 +28,7 @@ export class UsersController {
   @Get()
   @RequireCapabilities('users:read')
   @ApiOperation({ summary: "List the client's users", description: `${SCOPE} Oldest first.` })
-  @ApiOkResponse({ type: UserPageDto })
+  @ApiOkResponse({ type: UserPageDto, description: 'A page of users with their roles' })
   @ApiBadRequestResponse({ description: 'Invalid limit or cursor', type: ErrorResponseDto })
   list(@Auth() auth: AuthContext, @Query() query: PaginationQueryDto): Promise<UserPageDto> {
     return this.users.list(auth, query);
@@ -37,7 +37,7 @@ export class UsersController {
   @Post()
   @RequireCapabilities('users:manage')
   @ApiOperation({ summary: 'Create a user in the client', description: `${SCOPE} Without roleIds the user gets the member role.` })
-  @ApiCreatedResponse({ type: UserDto })
+  @ApiCreatedResponse({ type: UserDto, description: 'The new user with their roles' })
   @ApiBadRequestResponse({
     description: 'VALIDATION_FAILED (e.g. password under 10 characters, unknown time zone, unknown role)',
     type: ErrorResponseDto,
@@ -55,7 +55,7 @@ export class UsersController {
   @RequireCapabilities('users:read')
   @ApiOperation({ summary: 'Read one user of the client', description: SCOPE })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: UserDto })
+  @ApiOkResponse({ type: UserDto, description: 'The user with their roles' })
   @ApiNotFoundResponse({ description: "Unknown user or another client's user", type: ErrorResponseDto })
   get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('User')) id: string): Promise<UserDto> {
     return this.users.get(auth, id);
@@ -68,7 +68,7 @@ export class UsersController {
     description: `${SCOPE} Deactivating ends all the user's sessions at once; you cannot deactivate yourself, nor manage a user holding capabilities you lack (403 FORBIDDEN).`,
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: UserDto })
+  @ApiOkResponse({ type: UserDto, description: 'The changed user' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorResponseDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN, TENANT_REQUIRED', type: ErrorResponseDto })
   @ApiConflictResponse({

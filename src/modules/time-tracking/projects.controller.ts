@@ -45,7 +45,7 @@ export class ProjectsController {
       'projects:manage holders see every project of their client, projects:read holders only the projects they belong to. ' +
       'Active projects by default; `archived=true` lists archived ones. Sorted by name.',
   })
-  @ApiOkResponse({ type: ProjectPageDto })
+  @ApiOkResponse({ type: ProjectPageDto, description: 'A page of projects' })
   async list(@Auth() auth: AuthContext, @Query() query: ListProjectsQueryDto): Promise<ProjectPageDto> {
     const page = await this.projects.list(actorFrom(auth), query);
     return { data: page.data.map(toProjectDto), nextCursor: page.nextCursor };
@@ -54,7 +54,7 @@ export class ProjectsController {
   @Post()
   @RequireCapabilities('projects:manage')
   @ApiOperation({ summary: 'Create a project', description: 'Names are unique per client, case-insensitively (409 CONFLICT).' })
-  @ApiCreatedResponse({ type: ProjectDto })
+  @ApiCreatedResponse({ type: ProjectDto, description: 'The new project' })
   @ApiConflictResponse({ description: 'A project with this name exists (CONFLICT)', type: ErrorResponseDto })
   async create(@Auth() auth: AuthContext, @Body() body: CreateProjectDto): Promise<ProjectDto> {
     return toProjectDto(await this.projects.create(actorFrom(auth), body));
@@ -62,8 +62,11 @@ export class ProjectsController {
 
   @Get(':id')
   @RequireCapabilities()
-  @ApiOperation({ summary: 'Get a project' })
-  @ApiOkResponse({ type: ProjectDto })
+  @ApiOperation({
+    summary: 'Get a project',
+    description: 'projects:manage holders read any project of their client; others only projects they belong to (else 404).',
+  })
+  @ApiOkResponse({ type: ProjectDto, description: 'The project' })
   @ApiNotFoundResponse(NOT_FOUND)
   async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Project')) id: string): Promise<ProjectDto> {
     return toProjectDto(await this.projects.get(actorFrom(auth), id));
@@ -72,7 +75,7 @@ export class ProjectsController {
   @Patch(':id')
   @RequireCapabilities('projects:manage')
   @ApiOperation({ summary: 'Change a project', description: '`archived: false` restores an archived project.' })
-  @ApiOkResponse({ type: ProjectDto })
+  @ApiOkResponse({ type: ProjectDto, description: 'The changed project' })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'A project with this name exists (CONFLICT)', type: ErrorResponseDto })
   async update(
@@ -105,7 +108,7 @@ export class ProjectsController {
   @Get(':id/members')
   @RequireCapabilities()
   @ApiOperation({ summary: "List a project's members", description: 'Oldest membership first.' })
-  @ApiOkResponse({ type: ProjectMemberPageDto })
+  @ApiOkResponse({ type: ProjectMemberPageDto, description: 'A page of memberships' })
   @ApiNotFoundResponse(NOT_FOUND)
   async members(
     @Auth() auth: AuthContext,
@@ -123,7 +126,7 @@ export class ProjectsController {
     description:
       'Upsert; 200 with the membership. The user must be an active user of the same client (else 404). Omitting `role` keeps an existing role (new members: "member").',
   })
-  @ApiOkResponse({ type: ProjectMemberDto })
+  @ApiOkResponse({ type: ProjectMemberDto, description: 'The membership' })
   @ApiNotFoundResponse({ description: 'No such project or user (NOT_FOUND)', type: ErrorResponseDto })
   async putMember(
     @Auth() auth: AuthContext,

@@ -27,7 +27,7 @@ export class ReportsController {
       `Sums computed in SQL. ${WHO} groupBy (default project): project (label: name), task (label: title, "(no task)" with key null), user (label: name), ` +
       'day (the entry\'s local `date`), week (key: Monday of the ISO week of `date`, label "Week of YYYY-MM-DD"). Groups by total descending; day/week by date.',
   })
-  @ApiOkResponse({ type: ReportSummaryDto })
+  @ApiOkResponse({ type: ReportSummaryDto, description: 'Totals for the range and one row per group' })
   async summary(@Auth() auth: AuthContext, @Query() query: ReportSummaryQueryDto): Promise<ReportSummaryDto> {
     return this.reports.summary(actorFrom(auth), query);
   }

@@ -31,7 +31,7 @@ export class TasksController {
     summary: 'List tasks',
     description: 'tasks:read holders see the tasks of the projects they belong to; tasks:manage holders all of the client. Oldest first.',
   })
-  @ApiOkResponse({ type: TaskPageDto })
+  @ApiOkResponse({ type: TaskPageDto, description: 'A page of tasks' })
   async list(@Auth() auth: AuthContext, @Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
     const page = await this.tasks.list(actorFrom(auth), query);
     return { data: page.data.map(toTaskDto), nextCursor: page.nextCursor };
@@ -40,7 +40,7 @@ export class TasksController {
   @Post()
   @RequireCapabilities('tasks:manage')
   @ApiOperation({ summary: 'Create a task', description: "The assignee must be an active user of the caller's client (else 404)." })
-  @ApiCreatedResponse({ type: TaskDto })
+  @ApiCreatedResponse({ type: TaskDto, description: 'The new task' })
   @ApiNotFoundResponse({ description: 'No such project or assignee (NOT_FOUND)', type: ErrorResponseDto })
   @ApiConflictResponse({ description: 'The project is archived (PROJECT_ARCHIVED)', type: ErrorResponseDto })
   async create(@Auth() auth: AuthContext, @Body() body: CreateTaskDto): Promise<TaskDto> {
@@ -49,8 +49,11 @@ export class TasksController {
 
   @Get(':id')
   @RequireCapabilities()
-  @ApiOperation({ summary: 'Get a task' })
-  @ApiOkResponse({ type: TaskDto })
+  @ApiOperation({
+    summary: 'Get a task',
+    description: 'tasks:manage holders read any task of their client; tasks:read holders only tasks of projects they belong to (else 404).',
+  })
+  @ApiOkResponse({ type: TaskDto, description: 'The task' })
   @ApiNotFoundResponse(NOT_FOUND)
   async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string): Promise<TaskDto> {
     return toTaskDto(await this.tasks.get(actorFrom(auth), id));
@@ -59,7 +62,7 @@ export class TasksController {
   @Patch(':id')
   @RequireCapabilities('tasks:manage')
   @ApiOperation({ summary: 'Change a task', description: '`null` clears description, assigneeId and dueDate.' })
-  @ApiOkResponse({ type: TaskDto })
+  @ApiOkResponse({ type: TaskDto, description: 'The changed task' })
   @ApiNotFoundResponse(NOT_FOUND)
   async update(
     @Auth() auth: AuthContext,

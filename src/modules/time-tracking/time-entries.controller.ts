@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -15,12 +16,14 @@ import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
 import { actorFrom } from './actor.js';
 import {
+  CREATE_TIME_ENTRY_EXAMPLES,
   CreateTimeEntryDto,
   ListTimeEntriesQueryDto,
   StartTimerDto,
   TimeEntryDto,
   TimeEntryPageDto,
   toTimeEntryDto,
+  UPDATE_TIME_ENTRY_EXAMPLES,
   UpdateTimeEntryDto,
 } from './dto/time-entry.dto.js';
 import { TimeEntriesService } from './time-entries.service.js';
@@ -57,7 +60,7 @@ export class TimeEntriesController {
       'Needs time-entries:read:own (own entries) or time-entries:read:all (everyone in the client; `userId` of someone else needs it, else 403). ' +
       '`from`/`to` are inclusive on `date`. Newest first: date desc, startTime desc (duration-only entries last within a day), id.',
   })
-  @ApiOkResponse({ type: TimeEntryPageDto })
+  @ApiOkResponse({ type: TimeEntryPageDto, description: 'A page of entries' })
   async list(@Auth() auth: AuthContext, @Query() query: ListTimeEntriesQueryDto): Promise<TimeEntryPageDto> {
     const page = await this.entries.list(actorFrom(auth), query);
     return { data: page.data.map(toTimeEntryDto), nextCursor: page.nextCursor };
@@ -72,7 +75,8 @@ export class TimeEntriesController {
       "owner's local day of startTime (their time zone). `billable` defaults from the project. Needs time-entries:write:own, or write:all with `userId`. " +
       PROJECT_RULES,
   })
-  @ApiCreatedResponse({ type: TimeEntryDto })
+  @ApiBody({ type: CreateTimeEntryDto, examples: CREATE_TIME_ENTRY_EXAMPLES })
+  @ApiCreatedResponse({ type: TimeEntryDto, description: 'The new entry' })
   @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse({
     description: 'No such project (or user for `userId`), or one the caller may not see (NOT_FOUND)',
@@ -89,7 +93,7 @@ export class TimeEntriesController {
     summary: 'Start a timer',
     description: `Starts the caller's timer now (endTime and duration null). One running timer per user, held by the database even under concurrent requests. ${PROJECT_RULES}`,
   })
-  @ApiCreatedResponse({ type: TimeEntryDto })
+  @ApiCreatedResponse({ type: TimeEntryDto, description: 'The running entry' })
   @ApiNotFoundResponse({ description: 'No such project, or one the caller may not see (NOT_FOUND)', type: ErrorResponseDto })
   @ApiConflictResponse({
     description:
@@ -110,7 +114,7 @@ export class TimeEntriesController {
       'Ends it now (whole seconds). At least 1 s is recorded; a timer left running over 24 h is stopped at start + 24 h (the longest an entry may be). ' +
       'Works even if the project was archived meanwhile.',
   })
-  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiOkResponse({ type: TimeEntryDto, description: 'The stopped entry' })
   @ApiNotFoundResponse({ description: 'No timer runs (NO_RUNNING_TIMER)', type: ErrorResponseDto })
   @ApiConflictResponse({
     description: 'DAILY_LIMIT_EXCEEDED: the stopped entry would put more than 24 h on its day; the timer keeps running',
@@ -123,7 +127,7 @@ export class TimeEntriesController {
   @Get('running')
   @RequireCapabilities()
   @ApiOperation({ summary: "The caller's running timer", description: '200 with the entry, or 204 (empty body) when none runs.' })
-  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiOkResponse({ type: TimeEntryDto, description: 'The running entry' })
   @ApiNoContentResponse({ description: 'No timer runs' })
   async running(@Auth() auth: AuthContext, @Res({ passthrough: true }) res: FastifyReply): Promise<TimeEntryDto | undefined> {
     const entry = await this.entries.running(actorFrom(auth));
@@ -137,7 +141,7 @@ export class TimeEntriesController {
   @Get(':id')
   @RequireCapabilities()
   @ApiOperation({ summary: 'Get a time entry', description: "Others' entries answer 404 without time-entries:read:all." })
-  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiOkResponse({ type: TimeEntryDto, description: 'The entry' })
   @ApiNotFoundResponse(NOT_FOUND)
   async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Time entry')) id: string): Promise<TimeEntryDto> {
     return toTimeEntryDto(await this.entries.get(actorFrom(auth), id));
@@ -153,7 +157,8 @@ export class TimeEntriesController {
       "alone changes a duration-only entry. Changing projectId without `billable` takes the new project's default. " +
       "Others' entries answer 404 without read:all, 403 without write:all.",
   })
-  @ApiOkResponse({ type: TimeEntryDto })
+  @ApiBody({ type: UpdateTimeEntryDto, examples: UPDATE_TIME_ENTRY_EXAMPLES })
+  @ApiOkResponse({ type: TimeEntryDto, description: 'The changed entry' })
   @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICTS)

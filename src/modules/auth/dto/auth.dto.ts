@@ -6,6 +6,12 @@ import { IsIanaTimeZone } from '../../rbac/time-zone.js';
 import { UserProfileDto, UserRoleDto } from '../../rbac/dto/user.dto.js';
 import { SLUG_PATTERN } from '../../clients/slug.js';
 
+/**
+ * The password of the examples: signup, then login, 2FA disable and the password change with the same
+ * one, so the documented requests work one after another (at least 10 characters, as required).
+ */
+export const EXAMPLE_PASSWORD = 'CorrectHorse42';
+
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 // ---------------------------------------------------------------- requests
@@ -42,7 +48,7 @@ export class SignupDto {
   @IsEmail({}, { message: 'email must be an e-mail address' })
   email: string;
 
-  @ApiProperty({ minLength: 10, maxLength: 1024 })
+  @ApiProperty({ minLength: 10, maxLength: 1024, example: EXAMPLE_PASSWORD })
   @IsString()
   @MinLength(10, { message: 'password must be at least 10 characters' })
   @MaxLength(1024)
@@ -60,7 +66,7 @@ export class LoginDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_PASSWORD })
   @IsString()
   @MaxLength(1024)
   password: string;
@@ -80,7 +86,7 @@ export class TwoFactorVerifyDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiProperty({ description: 'The refreshToken of the latest signup, login, 2FA verify or refresh answer (each works once)' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -96,12 +102,12 @@ export class LogoutDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_PASSWORD })
   @IsString()
   @MaxLength(1024)
   currentPassword: string;
 
-  @ApiProperty({ minLength: 10, maxLength: 1024 })
+  @ApiProperty({ minLength: 10, maxLength: 1024, example: 'BatteryStaple2027' })
   @IsString()
   @MinLength(10, { message: 'newPassword must be at least 10 characters' })
   @MaxLength(1024)
@@ -117,7 +123,7 @@ export class TwoFactorCodeDto {
 }
 
 export class TwoFactorDisableDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_PASSWORD })
   @IsString()
   @MaxLength(1024)
   password: string;

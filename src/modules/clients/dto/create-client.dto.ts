@@ -17,12 +17,12 @@ import { SLUG_PATTERN } from '../slug.js';
 
 /** The client's first user, who gets the `client-admin` role. */
 export class CreateClientAdminDto {
-  @ApiProperty({ example: 'admin@acme.example', description: 'Unique across the platform (case-insensitive)' })
+  @ApiProperty({ example: 'admin@globex.example', description: 'Unique across the platform (case-insensitive)' })
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'Ada Admin' })
+  @ApiProperty({ example: 'Hank Scorpio' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -41,14 +41,14 @@ export class CreateClientAdminDto {
 }
 
 export class CreateClientDto {
-  @ApiProperty({ example: 'Acme GmbH' })
+  @ApiProperty({ example: 'Globex Corporation' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name: string;
 
   @ApiPropertyOptional({
-    example: 'acme',
+    example: 'globex',
     pattern: SLUG_PATTERN.source,
     description:
       'Lower-case letters, digits and inner hyphens, 1–63 characters. Unique: a taken slug given here is 409 CONFLICT; when absent it is ' +

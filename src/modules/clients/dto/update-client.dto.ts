@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class UpdateClientDto {
-  @ApiPropertyOptional({ example: 'Acme Group' })
+  @ApiPropertyOptional({ example: 'Globex Group' })
   @OptionalNotNull()
   @IsString()
   @IsNotEmpty()

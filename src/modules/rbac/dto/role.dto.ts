@@ -62,7 +62,7 @@ export class CreateRoleDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, example: 'Leads projects and their tasks' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -72,6 +72,7 @@ export class CreateRoleDto {
     type: [String],
     enum: ALL_CAPABILITIES,
     description: 'Capability keys; only client-scope capabilities the caller holds can be granted (403 CAPABILITY_NOT_GRANTABLE)',
+    example: ['projects:read', 'projects:manage', 'tasks:read', 'tasks:manage'],
   })
   @IsArray()
   @ArrayMaxSize(100)
@@ -80,7 +81,7 @@ export class CreateRoleDto {
 }
 
 export class UpdateRoleDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Project lead' })
   @ValidateIf((_, v) => v !== undefined)
   @trim()
   @IsString()
@@ -88,7 +89,7 @@ export class UpdateRoleDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, description: 'null clears it', example: 'Leads projects' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -98,6 +99,7 @@ export class UpdateRoleDto {
     type: [String],
     enum: ALL_CAPABILITIES,
     description: 'Replaces the whole set; added capabilities must be grantable by the caller',
+    example: ['projects:read', 'projects:manage', 'tasks:read'],
   })
   @ValidateIf((_, v) => v !== undefined)
   @IsArray()

@@ -127,7 +127,7 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Grace Brewster Hopper' })
   @ValidateIf((_, v) => v !== undefined)
   @trim()
   @IsString()

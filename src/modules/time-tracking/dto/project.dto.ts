@@ -12,7 +12,7 @@ export class CreateProjectDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'New public website, launch in spring' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
@@ -33,7 +33,7 @@ export class CreateProjectDto {
 
 /** `null` clears description and hourlyRate; the other fields cannot be null. */
 export class UpdateProjectDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: 200, example: 'Website relaunch 2027' })
   @Trim()
   @OptionalNotNull()
   @IsString()
@@ -41,13 +41,13 @@ export class UpdateProjectDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'Second phase: the shop' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
   description?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: true })
   @OptionalNotNull()
   @IsBoolean()
   billable?: boolean;
@@ -59,7 +59,7 @@ export class UpdateProjectDto {
   @Max(9_999_999_999.99)
   hourlyRate?: number | null;
 
-  @ApiPropertyOptional({ description: 'Archive (true) or restore (false) the project' })
+  @ApiPropertyOptional({ description: 'Archive (true) or restore (false) the project', example: false })
   @OptionalNotNull()
   @IsBoolean()
   archived?: boolean;

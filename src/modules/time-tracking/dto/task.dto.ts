@@ -9,14 +9,14 @@ export class CreateTaskDto {
   @IsUUID('all')
   projectId: string;
 
-  @ApiProperty({ maxLength: 500 })
+  @ApiProperty({ maxLength: 500, example: 'Fix the login bug' })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
   title: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'Users with a + in their e-mail cannot sign in' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
@@ -39,7 +39,7 @@ export class CreateTaskDto {
 
 /** The project of a task cannot change; `null` clears description, assignee and due date. */
 export class UpdateTaskDto {
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: 500, example: 'Fix the login bug on mobile' })
   @Trim()
   @OptionalNotNull()
   @IsString()
@@ -47,13 +47,13 @@ export class UpdateTaskDto {
   @MaxLength(500)
   title?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'Users with a + in their e-mail cannot sign in' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: TASK_STATUSES })
+  @ApiPropertyOptional({ enum: TASK_STATUSES, example: 'in_progress' })
   @OptionalNotNull()
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
@@ -63,7 +63,7 @@ export class UpdateTaskDto {
   @IsUUID('all')
   assigneeId?: string | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2026-05-15' })
   @OptionalDay({ nullable: true })
   dueDate?: string | null;
 }

@@ -8,6 +8,43 @@ const SHAPES =
   'Give exactly one of {startTime, endTime}, {startTime, duration} or {date, duration}. Times are ISO-8601 with an offset and are truncated to whole seconds; ' +
   "`date` is then the owner's local day of startTime (their time zone).";
 
+const EXAMPLE_PROJECT_ID = '0b3c4f7e-2d8a-4c61-9e0f-5a7b8c9d1e2f';
+
+/**
+ * Request examples of POST /time-entries, one per allowed shape of the time fields (the schema's
+ * property examples together would be all three shapes at once, which the route refuses).
+ */
+export const CREATE_TIME_ENTRY_EXAMPLES = {
+  startAndEnd: {
+    summary: 'From startTime to endTime',
+    value: {
+      projectId: EXAMPLE_PROJECT_ID,
+      description: 'Fixing the login bug',
+      startTime: '2026-03-23T09:00:00+01:00',
+      endTime: '2026-03-23T10:30:00+01:00',
+    },
+  },
+  startAndDuration: {
+    summary: 'From startTime for a duration (seconds)',
+    value: {
+      projectId: EXAMPLE_PROJECT_ID,
+      description: 'Code review',
+      startTime: '2026-03-23T11:00:00+01:00',
+      duration: 2700,
+      billable: false,
+    },
+  },
+  dateAndDuration: {
+    summary: 'A duration on a day, without clock times',
+    value: { projectId: EXAMPLE_PROJECT_ID, description: 'Workshop preparation', date: '2026-03-24', duration: 5400 },
+  },
+};
+
+/** Request example of PATCH /time-entries/{id}: fields other than the time fields keep the entry's shape. */
+export const UPDATE_TIME_ENTRY_EXAMPLES = {
+  describe: { summary: 'Change the description and billability', value: { description: 'Fixing the login bug (mobile)', billable: false } },
+};
+
 export class CreateTimeEntryDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all')
@@ -119,12 +156,12 @@ export class StartTimerDto {
   @IsUUID('all')
   projectId: string;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A task of the same project' })
   @IsOptional()
   @IsUUID('all')
   taskId?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'Pairing on the checkout flow' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
