@@ -1,11 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { loadMigrations, migrate } from '../../src/database/migrator.js';
 import { migrationsDir, projectRoot } from '../../src/database/paths.js';
 import { pgConfigFromUrl, quoteIdent, withDatabase } from '../../src/database/sql.js';
 
-export const MAIN_TEMPLATE = 'ftc_test_main_template';
+/**
+ * The migrated main database every test file clones, named by its migrations'
+ * checksums: checkouts with other migrations (branches, worktrees) sharing one
+ * test server each keep their own instead of rebuilding one in turn.
+ */
+export const MAIN_TEMPLATE = `ftc_test_main_template_${createHash('sha256')
+  .update(
+    loadMigrations(migrationsDir('main'))
+      .map((m) => `${m.name}:${m.checksum}`)
+      .join(','),
+  )
+  .digest('hex')
+  .slice(0, 12)}`;
 const STATE_FILE = path.join(projectRoot(), '.data', 'test-server.json');
 
 export interface TestServerState {
