@@ -99,3 +99,15 @@ export class ClientSuspendedError extends ForbiddenError {
     super('This client is suspended', 'CLIENT_SUSPENDED');
   }
 }
+
+/** Seconds a caller is told to wait while a client is in maintenance (an operator's window has no known end). */
+export const MAINTENANCE_RETRY_AFTER_SECONDS = 60;
+
+/** 503 CLIENT_MAINTENANCE: the client is read-only for now (an operator's maintenance, a move or a restore). */
+export class ClientMaintenanceError extends DomainError {
+  constructor(retryAfterSeconds = MAINTENANCE_RETRY_AFTER_SECONDS) {
+    super(503, 'CLIENT_MAINTENANCE', 'This client is in maintenance: reading works, changes are refused for now', undefined, {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}

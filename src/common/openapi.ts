@@ -111,6 +111,13 @@ export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
         content: ERROR_BODY,
       };
       op.responses['429'].headers = { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER, ...op.responses['429'].headers };
+      op.responses['503'] ??= {
+        description:
+          "CLIENT_MAINTENANCE: the caller's client is in maintenance (read-only; see Retry-After), or its database cannot be reached " +
+          '(TENANT_DATABASE_UNAVAILABLE), or the main database is down (SERVICE_UNAVAILABLE)',
+        content: ERROR_BODY,
+      };
+      op.responses['503'].headers = { ...RETRY_AFTER, ...op.responses['503'].headers };
     }
     for (const [status, response] of Object.entries(op.responses)) {
       if (Number(status) >= 400 && response.content && !('application/json' in response.content)) response.content = ERROR_BODY;

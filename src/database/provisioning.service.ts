@@ -85,7 +85,7 @@ export class ProvisioningService {
     await this.withClientLock(clientId, async () => {
       const client = await this.main.client.findUnique({ where: { id: clientId } });
       if (!client) throw new Error(`Client ${clientId} does not exist`);
-      if (client.status === 'active' || client.status === 'suspended') return;
+      if (client.status === 'active' || client.status === 'suspended' || client.status === 'maintenance') return;
       if (client.status === 'deleted') throw new Error(`Client ${clientId} is deleted`);
       if (client.status === 'failed') {
         await this.main.client.update({ where: { id: clientId }, data: { status: 'provisioning', provisioningError: null } });

@@ -6,7 +6,10 @@ import { MainPrismaService } from './main-prisma.service.js';
 import { InvalidationService } from './invalidation.service.js';
 import { DatabaseServerConfig, parseDatabaseServers } from './database-servers.js';
 
-export type ClientStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleted';
+export type ClientStatus = 'provisioning' | 'active' | 'suspended' | 'maintenance' | 'failed' | 'deleted';
+
+/** Statuses whose users may sign in and read: active, or read-only in maintenance. */
+export const SERVING_STATUSES: readonly ClientStatus[] = ['active', 'maintenance'];
 
 /** What the tenancy runtime needs to know about a client; cached per instance. */
 export interface TenantRecord {

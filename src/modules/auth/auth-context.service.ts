@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
-import { TenantRegistryService } from '../../database/tenant-registry.service.js';
+import { SERVING_STATUSES, TenantRegistryService } from '../../database/tenant-registry.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
 import { Capability, CAPABILITIES, isCapability } from '../rbac/capabilities.js';
 import { AccessTokenClaims, AuthContext, AuthenticatedUser } from './auth-context.js';
@@ -99,7 +99,7 @@ export class AuthContextService {
     if (user.clientId) {
       const client = await this.registry.get(user.clientId);
       if (!client || client.status === 'deleted') throw new UnauthenticatedError('The client no longer exists');
-      if (client.status !== 'active') throw new ClientSuspendedError();
+      if (!SERVING_STATUSES.includes(client.status)) throw new ClientSuspendedError();
     }
     return { user, sessionId: claims.sid, impersonation, claims };
   }

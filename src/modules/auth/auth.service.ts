@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { isUuid } from '../../common/uuid.js';
 import { AppConfigService } from '../../config/config.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
-import { TenantRegistryService } from '../../database/tenant-registry.service.js';
+import { SERVING_STATUSES, TenantRegistryService } from '../../database/tenant-registry.service.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { normalizeEmail } from '../rbac/users.service.js';
 import { CredentialsRow, UsersRepository } from '../rbac/users.repository.js';
@@ -239,7 +239,7 @@ export class AuthService implements OnModuleInit {
     if (!row.clientId) return true;
     const client = await this.registry.get(row.clientId);
     if (!client || client.status === 'deleted') return false;
-    if (client.status !== 'active') throw new ClientSuspendedError();
+    if (!SERVING_STATUSES.includes(client.status)) throw new ClientSuspendedError();
     return true;
   }
 }

@@ -72,9 +72,11 @@ export class ClientsController {
   @Patch(':id')
   @RequireCapabilities('clients:manage')
   @ApiOperation({
-    summary: 'Rename, suspend or resume a client',
+    summary: 'Rename a client, suspend it, put it in maintenance, or make it active again',
     description:
-      "Suspending refuses every request of the client's users (403 CLIENT_SUSPENDED) on every instance within a second; resuming lifts it.",
+      "Suspending refuses every request of the client's users (403 CLIENT_SUSPENDED) on every instance within a second. " +
+      'Maintenance makes the client read-only: GET requests work, every other request of its users answers 503 CLIENT_MAINTENANCE ' +
+      'with Retry-After (60 s). `status: "active"` ends either.',
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ClientDto, description: 'The changed client' })

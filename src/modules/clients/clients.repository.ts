@@ -4,7 +4,11 @@ import type { ClientStatus } from '../../database/tenant-registry.service.js';
 import type { Client as ClientRow } from '../../generated/prisma-main/client.js';
 import { isUuid } from '../../common/uuid.js';
 
-export const CLIENT_STATUSES: readonly ClientStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleted'];
+export const CLIENT_STATUSES: readonly ClientStatus[] = ['provisioning', 'active', 'suspended', 'maintenance', 'failed', 'deleted'];
+
+/** Statuses an operator may set and leave with PATCH /clients/:id. */
+export const SETTABLE_STATUSES = ['active', 'suspended', 'maintenance'] as const;
+export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
 
 /** A client (tenant) as the registry holds it, without its database credentials. */
 export interface ClientRecord {
@@ -94,7 +98,7 @@ export class ClientsRepository {
   /** Clients whose databases take migrations (active or suspended), oldest first. */
   async listMigratable(ids?: string[]): Promise<ClientRecord[]> {
     const rows = await this.main.client.findMany({
-      where: { status: { in: ['active', 'suspended'] }, ...(ids ? { id: { in: ids.filter(isUuid) } } : {}) },
+      where: { status: { in: [...SETTABLE_STATUSES] }, ...(ids ? { id: { in: ids.filter(isUuid) } } : {}) },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
     return rows.map(toRecord);
@@ -107,10 +111,10 @@ export class ClientsRepository {
    * client is no longer in a state that allows it (deleted, or for a status
    * change not active/suspended).
    */
-  async patch(id: string, data: { name?: string; status?: 'active' | 'suspended' }): Promise<ClientRecord | null> {
+  async patch(id: string, data: { name?: string; status?: SettableStatus }): Promise<ClientRecord | null> {
     return this.main.$transaction(async (tx) => {
       const { count } = await tx.client.updateMany({
-        where: { id, status: data.status !== undefined ? { in: ['active', 'suspended'] } : { not: 'deleted' } },
+        where: { id, status: data.status !== undefined ? { in: [...SETTABLE_STATUSES] } : { not: 'deleted' } },
         data,
       });
       if (count === 0) return null;

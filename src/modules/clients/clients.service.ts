@@ -10,7 +10,7 @@ import { Clock } from '../../common/clock.js';
 import type { ClientStatus } from '../../database/tenant-registry.service.js';
 import { UsersService, normalizeEmail } from '../rbac/users.service.js';
 import { SLUG_PATTERN, slugify, slugWithSuffix } from './slug.js';
-import { ClientRecord, ClientsRepository } from './clients.repository.js';
+import { ClientRecord, ClientsRepository, SETTABLE_STATUSES, SettableStatus } from './clients.repository.js';
 import { ClientMigrationFailedError, ClientStateConflictError, DeleteConfirmationError } from './clients.errors.js';
 import { ClientMigrationsService } from './client-migrations.service.js';
 import { safeErrorMessage } from './redact.js';
@@ -28,7 +28,7 @@ export interface CreatedClient {
 
 export interface UpdateClientInput {
   name?: string;
-  status?: 'active' | 'suspended';
+  status?: SettableStatus;
 }
 
 /** Above this many sessions or users, one "flush everything" invalidation is cheaper than one per row. */
@@ -157,7 +157,14 @@ export class ClientsService {
     // time can no longer make this answer 200 with a status it did not ask for (found by a contract audit).
     const updated = await this.clients.patch(id, { name, status: input.status });
     if (!updated) {
-      const action = input.status === undefined ? 'rename' : input.status === 'suspended' ? 'suspend' : 'resume';
+      const action =
+        input.status === undefined
+          ? 'rename'
+          : input.status === 'suspended'
+            ? 'suspend'
+            : input.status === 'maintenance'
+              ? 'start maintenance of'
+              : 'resume';
       throw new ClientStateConflictError((await this.get(id)).status, action);
     }
     if (input.status !== undefined && input.status !== client.status) await this.invalidation.publish('client', id);
@@ -175,7 +182,7 @@ export class ClientsService {
   /** POST /clients/:id/migrate: pending client-database migrations of one client. */
   async migrate(id: string): Promise<{ schemaVersion: string | null; applied: string[] }> {
     const client = await this.get(id);
-    if (client.status !== 'active' && client.status !== 'suspended') throw new ClientStateConflictError(client.status, 'migrate');
+    if (!(SETTABLE_STATUSES as readonly string[]).includes(client.status)) throw new ClientStateConflictError(client.status, 'migrate');
     const result = await this.migrations.migrateTenant(client);
     if (result.status === 'failed') {
       throw new ClientMigrationFailedError(`Migrating the client's database failed and was rolled back: ${result.error}`);

@@ -95,7 +95,7 @@ export function decideImpersonation({ impersonator, target, allowWrites }: Imper
     if (target.isPlatformAdmin || target.clientId === null) return refuse({ reason: 'TARGET_IS_PLATFORM_USER' });
   }
   if (target.clientStatus === null || target.clientStatus === 'deleted') return refuse({ reason: 'NOT_FOUND' });
-  if (target.clientStatus !== 'active') return refuse({ reason: 'CLIENT_SUSPENDED' });
+  if (target.clientStatus !== 'active' && target.clientStatus !== 'maintenance') return refuse({ reason: 'CLIENT_SUSPENDED' });
   if (!target.isActive) return refuse({ reason: 'TARGET_INACTIVE' });
   if (!platformImpersonator) {
     const missing = lacking(impersonator.capabilities, target.capabilities);

@@ -147,7 +147,7 @@ export class ClientSummaryDto {
   @ApiProperty({ example: 'acme' })
   slug: string;
 
-  @ApiProperty({ enum: ['provisioning', 'active', 'suspended', 'failed', 'deleted'] })
+  @ApiProperty({ enum: ['provisioning', 'active', 'suspended', 'maintenance', 'failed', 'deleted'] })
   status: string;
 }
 

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { ClientMigrationsService, MigrateAllReport } from '../client-migrations.service.js';
-import { ClientsRepository } from '../clients.repository.js';
+import { ClientsRepository, SETTABLE_STATUSES } from '../clients.repository.js';
 import { CliFailure, CliUsageError, collect, positiveInt, print, printTable, truncate } from './cli-support.js';
 
 interface Options {
@@ -32,7 +32,7 @@ export class ClientsMigrateCommand extends CommandRunner {
       const found = await this.clients.findBySlugs(slugs);
       const missing = slugs.filter((s) => !found.some((c) => c.slug === s));
       if (missing.length) throw new CliUsageError(`unknown client${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
-      const unmigratable = found.filter((c) => c.status !== 'active' && c.status !== 'suspended');
+      const unmigratable = found.filter((c) => !(SETTABLE_STATUSES as readonly string[]).includes(c.status));
       if (unmigratable.length) {
         throw new CliUsageError(`not migratable (status): ${unmigratable.map((c) => `${c.slug} (${c.status})`).join(', ')}`);
       }

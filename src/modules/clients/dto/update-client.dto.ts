@@ -11,10 +11,13 @@ export class UpdateClientDto {
   name?: string;
 
   @ApiPropertyOptional({
-    enum: ['active', 'suspended'],
-    description: "Suspend or resume. A suspended client's users get 403 CLIENT_SUSPENDED on every instance within a second.",
+    enum: ['active', 'suspended', 'maintenance'],
+    description:
+      "Suspend, put in maintenance, or make active again; on every instance within a second. A suspended client's users get " +
+      '403 CLIENT_SUSPENDED; a client in maintenance is read-only: GET requests work, every other request of its users ' +
+      'answers 503 CLIENT_MAINTENANCE with Retry-After.',
   })
   @OptionalNotNull()
-  @IsIn(['active', 'suspended'], { message: 'status must be "active" or "suspended"' })
-  status?: 'active' | 'suspended';
+  @IsIn(['active', 'suspended', 'maintenance'], { message: 'status must be "active", "suspended" or "maintenance"' })
+  status?: 'active' | 'suspended' | 'maintenance';
 }
