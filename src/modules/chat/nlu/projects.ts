@@ -39,6 +39,27 @@ const LABEL_PENALTY = 4;
 /** After these comes a verb ("I slept 8 hours"), not a project. */
 const SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', "i've", "we've", "i'd", 'ive', 'you', 'they', 'he', 'she']);
 
+/**
+ * Bounds on the matcher's work, so that no message costs the server more than
+ * some tens of milliseconds however long the message and the project names
+ * are and however many projects there are (spec: a 4,000-character message against
+ * 200 names of 200 characters answers within 1 s, other clients unharmed).
+ * Each bound is far above what a real request needs:
+ * - only the projects that share a word, a word's start or a three-letter piece
+ *   with the message are scored, at most CANDIDATE_LIMIT of them, best first;
+ * - a phrase is read in pieces of at most GRAM_WORDS words (longer names are
+ *   still found word for word by `claimExactNames`, and by their words);
+ * - at most TIER_BUDGET name words are compared in all; repeated phrases
+ *   are scored once; once the budget is spent the rest of the message is not
+ *   searched for projects.
+ */
+const CANDIDATE_LIMIT = 24;
+const GRAM_WORDS = 8;
+const TIER_BUDGET = 200_000;
+/** At most this many full names are looked for, longest first, and this many mentions kept. */
+const EXACT_LIMIT = 24;
+const MENTION_LIMIT = 64;
+
 /** A colon or a spaced dash, not the colon of "14:00" or the dash of "9-11". */
 const LABEL_ANYWHERE = /:(?!\d)|\s[-–]\s/;
 /** A slot preposition, possibly with determiners, right before a mention (SLOT_PREPOSITIONS, DETERMINERS). */
@@ -73,13 +94,21 @@ export interface ExactMention {
  * common word ("Time") is left to the normal matching.
  */
 export function claimExactNames(u: Utterance, projects: NluProject[]): ExactMention[] {
+  // A name can only be mentioned in full if its letters and digits appear in a row in the message: a cheap
+  // test (no regular expression per project) that leaves the few names worth looking for.
+  const letters = compact(u.free);
+  const wanted = prepare(projects)
+    .filter((n) => n.compact.length > 0 && !(n.words.length === 1 && NON_NAME.has(n.words[0])) && letters.includes(n.compact))
+    .sort((a, b) => b.compact.length - a.compact.length)
+    .slice(0, EXACT_LIMIT);
   const mentions: ExactMention[] = [];
-  for (const project of projects) {
-    const words = nameWords(project.name);
-    if (words.length === 0 || (words.length === 1 && NON_NAME.has(words[0]))) continue;
+  for (const { project, words } of wanted) {
     // Name words are letters and digits only, so they need no escaping.
     const re = new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[\\s_.-]*')}(?![\\p{L}\\p{N}])`, 'gu');
-    for (const m of u.free.matchAll(re)) mentions.push({ project, span: { start: m.index, end: m.index + m[0].length } });
+    for (const m of u.free.matchAll(re)) {
+      if (mentions.length >= MENTION_LIMIT) break;
+      mentions.push({ project, span: { start: m.index, end: m.index + m[0].length } });
+    }
   }
   for (const m of mentions) u.claim(m.span);
   return mentions;
@@ -97,9 +126,13 @@ export function resolveProject(
   exact: readonly ExactMention[] = [],
 ): ProjectResolution {
   const scan = scanOf(u);
-  const names = projects.map((p) => ({ project: p, compact: compact(p.name), words: nameWords(p.name) }));
+  const names = candidates(prepare(projects), scan.words, exact);
   const longest = Math.max(1, ...names.map((n) => n.words.length));
-
+  const gramWords = Math.min(GRAM_WORDS, longest + 1);
+  // Grams share their first words, so they are read along a trie of words: each distinct gram is scored
+  // against the candidates once, and offered once per kind of place ("b c b c …" repeats the same few grams).
+  const root = gramNode();
+  let budget = TIER_BUDGET;
   const best = new Map<string, Candidate>();
   const offer = (project: NluProject, score: number, span: Span): void => {
     const current = best.get(project.id);
@@ -113,19 +146,41 @@ export function resolveProject(
       labelFollows(u, m.span);
     offer(m.project, TIER.exact + (inSlot ? SLOT_BONUS : 0) - (m.span.start > scan.labelAt ? LABEL_PENALTY : 0), m.span);
   }
-  for (const phrase of scan.phrases) {
+  scanning: for (const phrase of scan.phrases) {
+    const parts = phrase.map((w) => compact(w.text));
     let gerund = false;
     for (let i = 0; i < phrase.length; i++) {
       const slot = slotAt(scan, phrase, i);
       gerund ||= i > 0 && isGerund(phrase[i - 1]);
       const afterLabel = phrase[i].start > scan.labelAt;
-      for (let j = i; j < Math.min(phrase.length, i + longest + 1); j++) {
-        const gram = gramOf(phrase.slice(i, j + 1));
+      let node = root;
+      let joined = '';
+      for (let j = i; j < Math.min(phrase.length, i + gramWords); j++) {
+        joined += parts[j];
+        node = node.next.get(parts[j]) ?? node.next.set(parts[j], gramNode()).get(parts[j])!;
+        const loose = !NON_NAME.has(phrase[i].text) && !NON_NAME.has(phrase[j].text);
+        let hits = loose ? node.loose : node.strict;
+        if (hits === null) {
+          if (budget <= 0) break scanning;
+          const gram: Gram = { parts: parts.slice(i, j + 1), joined, loose };
+          hits = [];
+          for (const name of names) {
+            budget -= name.words.length + 1;
+            const tier = tierOf(gram, name);
+            if (tier > 0) hits.push([name, tier]);
+          }
+          if (loose) node.loose = hits;
+          else node.strict = hits;
+        }
+        if (hits.length === 0) continue;
         const inSlot = slot !== null || (j + 1 >= phrase.length && labelFollows(u, phrase[j]));
         const adjust = (inSlot ? SLOT_BONUS : 0) - (gerund ? GERUND_PENALTY : 0) - (afterLabel ? LABEL_PENALTY : 0);
-        for (const name of names) {
-          const tier = tierOf(gram, name);
-          if (tier === 0 || (tier < WEAK_BELOW && !inSlot)) continue;
+        // The same words in the same kind of place score the same, and only a higher score replaces a candidate.
+        const place = (loose ? 1000 : 0) + (inSlot ? 100 : 0) + adjust;
+        if (node.offered.has(place)) continue;
+        node.offered.add(place);
+        for (const [name, tier] of hits) {
+          if (tier < WEAK_BELOW && !inSlot) continue;
           offer(name.project, tier + adjust, { start: phrase[i].start, end: phrase[j].end });
         }
       }
@@ -183,7 +238,6 @@ function scanOf(u: Utterance): Scan {
 }
 
 interface Gram {
-  words: Word[];
   /** Each word compacted. */
   parts: string[];
   /** All words compacted together. */
@@ -192,15 +246,84 @@ interface Gram {
   loose: boolean;
 }
 
-function gramOf(words: Word[]): Gram {
-  const parts = words.map((w) => compact(w.text));
-  return {
-    words,
-    parts,
-    joined: parts.join(''),
-    loose: !NON_NAME.has(words[0].text) && !NON_NAME.has(words[words.length - 1].text),
-  };
+/** A gram in the trie of a message's grams: its tiers against the candidates, once computed, and where it was offered. */
+interface GramNode {
+  next: Map<string, GramNode>;
+  strict: [Name, number][] | null;
+  loose: [Name, number][] | null;
+  offered: Set<number>;
 }
+
+const gramNode = (): GramNode => ({ next: new Map(), strict: null, loose: null, offered: new Set() });
+
+/** A project name as the matcher compares it, prepared once per message. */
+interface Name {
+  project: NluProject;
+  /** Position in the caller's list: candidates tie in that order. */
+  order: number;
+  compact: string;
+  words: string[];
+  wordSet: ReadonlySet<string>;
+}
+
+/** Per list of projects (one parse reads the same list several times). */
+const prepared = new WeakMap<NluProject[], Name[]>();
+
+function prepare(projects: NluProject[]): Name[] {
+  let names = prepared.get(projects);
+  if (names === undefined) {
+    names = projects.map((project, order) => {
+      const words = nameWords(project.name);
+      return { project, order, compact: compact(project.name), words, wordSet: new Set(words) };
+    });
+    prepared.set(projects, names);
+  }
+  return names;
+}
+
+/**
+ * The names worth scoring against these words: all of them when there are
+ * few, else the CANDIDATE_LIMIT that share the most with the message through
+ * an index of their words, word starts and three-letter pieces (so a typo
+ * like "websit redesing" or a fragment like "shop" still finds its name),
+ * plus every name mentioned in full. A name that shares none of these with
+ * the message could only match through a typo in its first letters.
+ */
+function candidates(names: Name[], words: Word[], exact: readonly ExactMention[]): Name[] {
+  if (names.length <= CANDIDATE_LIMIT) return names;
+  // What the message offers: whole words, their first two letters, their three-letter pieces.
+  const said = new Set<string>();
+  const starts = new Set<number>();
+  const pieces = new Set<number>();
+  for (const word of words) {
+    const c = compact(word.text);
+    if (c.length === 0 || said.has(c)) continue;
+    said.add(c);
+    starts.add(pair(c));
+    for (let k = 0; k + 3 <= c.length; k++) pieces.add(triple(c, k));
+  }
+  const scored: [Name, number][] = [];
+  for (const name of names) {
+    let score = 0;
+    for (const w of name.wordSet) {
+      if (said.has(w)) score += 4;
+      if (starts.has(pair(w))) score += 1;
+      for (let k = 0; k + 3 <= w.length; k++) if (pieces.has(triple(w, k))) score += 1;
+    }
+    if (score > 0) scored.push([name, score]);
+  }
+  const chosen = scored
+    .sort(([a, x], [b, y]) => y - x || a.order - b.order)
+    .slice(0, CANDIDATE_LIMIT)
+    .map(([name]) => name);
+  for (const m of exact) if (!chosen.some((n) => n.project === m.project)) chosen.push(names.find((n) => n.project === m.project)!);
+  return chosen.sort((a, b) => a.order - b.order);
+}
+
+/** The first two UTF-16 units of a word as one number (one unit for a one-letter word). */
+const pair = (w: string): number => w.charCodeAt(0) * 65_536 + (w.length > 1 ? w.charCodeAt(1) : 0);
+/** Three UTF-16 units from `k` as one number. */
+const triple = (w: string, k: number): number => (w.charCodeAt(k) * 65_536 + w.charCodeAt(k + 1)) * 65_536 + w.charCodeAt(k + 2);
 
 /** Lower-case words of a project name: "Acme-API" → ["acme", "api"]. */
 function nameWords(name: string): string[] {
@@ -210,12 +333,12 @@ function nameWords(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function tierOf(gram: Gram, name: { compact: string; words: string[] }): number {
+function tierOf(gram: Gram, name: Name): number {
   const c = gram.joined;
   if (c.length === 0) return 0;
   if (c === name.compact) return TIER.exact;
   if (!gram.loose) return 0;
-  const n = gram.words.length;
+  const n = gram.parts.length;
   if (n <= name.words.length + 1 && name.compact.length >= 5) {
     const limit = allowedEdits(name.compact.length);
     const d = editDistance(c, name.compact, limit);
@@ -226,7 +349,7 @@ function tierOf(gram: Gram, name: { compact: string; words: string[] }): number 
     if (isWordwisePrefix(gram.parts, name.words)) return TIER.wordPrefixes;
     return n <= name.words.length && name.compact.startsWith(c) ? TIER.prefix : 0;
   }
-  if (name.words.includes(c)) return TIER.word;
+  if (name.wordSet.has(c)) return TIER.word;
   if (name.words.some((nw) => nearWord(c, nw))) return TIER.nearWord;
   if (c.length >= 3 && (name.compact.startsWith(c) || name.words.some((nw) => nw.startsWith(c)))) return TIER.prefix;
   if (c.length >= 4 && name.compact.includes(c)) return TIER.infix;

@@ -76,9 +76,12 @@ export class Utterance {
         endOf.push(i + 1);
       }
     };
+    // Each distinct word is looked up once: a long message repeats its words.
+    const corrections = new Map<string, string | undefined>();
     for (const m of chars.matchAll(/[a-z]+(?:'[a-z]+)?/g)) {
       const word = m[0];
-      const fixed = protectedWords.has(word) ? undefined : correctWord(word);
+      if (!corrections.has(word)) corrections.set(word, protectedWords.has(word) ? undefined : correctWord(word));
+      const fixed = corrections.get(word);
       if (fixed === undefined) continue;
       copy(last, m.index);
       // Every character of a replacement maps to the whole original word.
