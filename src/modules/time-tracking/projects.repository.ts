@@ -18,6 +18,9 @@ export interface ProjectRecord {
   updatedAt: Date;
 }
 
+/** What the chat matches names against: no descriptions, rates or dates. */
+export type ProjectName = Pick<ProjectRecord, 'id' | 'name' | 'archived'>;
+
 export interface ProjectMemberRecord {
   projectId: string;
   userId: string;
@@ -101,15 +104,16 @@ export class ProjectsRepository {
   }
 
   /** Every project of the client, or those of one member, unpaginated (for name matching in chat). */
-  async listAll(options: { memberUserId?: string; includeArchived: boolean }): Promise<ProjectRecord[]> {
-    const rows = await this.db.project.findMany({
+  /** Ids and names of every project (active ones unless asked), in name order: only the columns the chat reads. */
+  async listNames(options: { memberUserId?: string; includeArchived: boolean }): Promise<ProjectName[]> {
+    return this.db.project.findMany({
+      select: { id: true, name: true, archived: true },
       where: {
         ...(options.includeArchived ? {} : { archived: false }),
         ...(options.memberUserId ? { members: { some: { userId: options.memberUserId } } } : {}),
       },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     });
-    return rows.map(toRecord);
   }
 
   /** Creates a project unless the client holds `quota` projects already (archived ones count: they keep their rows). */

@@ -7,7 +7,7 @@ import { isUuid } from '../../common/uuid.js';
 import { UNSTORABLE } from '../../common/validation.js';
 import type { Actor } from './actor.js';
 import { ClientUsersRepository } from './client-users.repository.js';
-import { ProjectMemberRecord, ProjectRecord, ProjectsRepository, ProjectWrite } from './projects.repository.js';
+import { ProjectMemberRecord, ProjectName, ProjectRecord, ProjectsRepository, ProjectWrite } from './projects.repository.js';
 import { policy } from './time-tracking.policy.js';
 
 export interface ListProjectsInput {
@@ -62,10 +62,10 @@ export class ProjectsService {
     );
   }
 
-  /** Every project the actor may see (active ones unless asked), unpaginated: for the chat's name matching. */
-  async listVisible(actor: Actor, options: { includeArchived?: boolean } = {}): Promise<ProjectRecord[]> {
+  /** Ids and names of every project the actor may see (active ones unless asked), unpaginated: for the chat's name matching. */
+  async listVisible(actor: Actor, options: { includeArchived?: boolean } = {}): Promise<ProjectName[]> {
     policy.assertCanReadProjects(actor);
-    return this.projects.listAll({
+    return this.projects.listNames({
       memberUserId: policy.seesAllProjects(actor) ? undefined : actor.userId,
       includeArchived: options.includeArchived ?? false,
     });

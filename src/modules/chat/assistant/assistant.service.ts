@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Clock } from '../../../common/clock.js';
 import { DomainError, MissingCapabilityError } from '../../../common/errors.js';
@@ -7,7 +7,7 @@ import { ProjectsService } from '../../time-tracking/projects.service.js';
 import { TimeEntriesService } from '../../time-tracking/time-entries.service.js';
 import { ReportsService } from '../../time-tracking/reports.service.js';
 import { toTimeEntryDto } from '../../time-tracking/dto/time-entry.dto.js';
-import type { ProjectRecord } from '../../time-tracking/projects.repository.js';
+import type { ProjectName } from '../../time-tracking/projects.repository.js';
 import type { TimeEntryRecord } from '../../time-tracking/time-entries.repository.js';
 import {
   NoRunningTimerError,
@@ -16,7 +16,7 @@ import {
   DailyLimitExceededError,
   TimerAlreadyRunningError,
 } from '../../time-tracking/time-tracking.errors.js';
-import { parseMessage } from '../nlu/index.js';
+import { parseMessage, warmUp } from '../nlu/index.js';
 import type { Intent, ProjectRef } from '../nlu/types.js';
 import type { AssistantAnswer, ChatAction, TimeEntryWithProject } from './actions.js';
 import { formatClock, formatDay, formatDuration, formatPeriod, listNames } from './format.js';
@@ -30,7 +30,7 @@ const HELP_TEXT =
   'start and stop timers ("start a timer on Mobile App", "stop the timer") and answer questions about your hours ' +
   '("how many hours did I log this week?", "time per project last week").';
 
-type Resolution = { project: ProjectRecord } | { answer: AssistantAnswer };
+type Resolution = { project: ProjectName } | { answer: AssistantAnswer };
 
 /**
  * The time-tracking assistant. It understands a message with the built-in
@@ -40,7 +40,7 @@ type Resolution = { project: ProjectRecord } | { answer: AssistantAnswer };
  * rather than guesses.
  */
 @Injectable()
-export class AssistantService {
+export class AssistantService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AssistantService.name);
 
   constructor(
@@ -50,6 +50,11 @@ export class AssistantService {
     private readonly clock: Clock,
     private readonly llm: LlmAssistant,
   ) {}
+
+  /** The parser's one-time compilation happens before the first request, not during one (see warmUp). */
+  onApplicationBootstrap(): void {
+    warmUp();
+  }
 
   async respond(actor: Actor, text: string): Promise<AssistantAnswer> {
     const now = this.clock.now();
@@ -73,7 +78,7 @@ export class AssistantService {
     }
   }
 
-  async execute(actor: Actor, intent: Intent, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+  async execute(actor: Actor, intent: Intent, projects: ProjectName[], now: Date): Promise<AssistantAnswer> {
     switch (intent.type) {
       case 'log_time':
         return this.logTime(actor, intent, projects, now);
@@ -93,7 +98,7 @@ export class AssistantService {
   private async logTime(
     actor: Actor,
     intent: Extract<Intent, { type: 'log_time' }>,
-    projects: ProjectRecord[],
+    projects: ProjectName[],
     now: Date,
   ): Promise<AssistantAnswer> {
     const resolved = this.resolveProject(intent.project, projects, 'log this time to');
@@ -139,7 +144,7 @@ export class AssistantService {
   private async startTimer(
     actor: Actor,
     intent: Extract<Intent, { type: 'start_timer' }>,
-    projects: ProjectRecord[],
+    projects: ProjectName[],
   ): Promise<AssistantAnswer> {
     const resolved = this.resolveProject(intent.project, projects, 'track');
     if ('answer' in resolved) return resolved.answer;
@@ -183,8 +188,8 @@ export class AssistantService {
     }
   }
 
-  private async report(actor: Actor, intent: Extract<Intent, { type: 'report' }>, projects: ProjectRecord[]): Promise<AssistantAnswer> {
-    let project: ProjectRecord | undefined;
+  private async report(actor: Actor, intent: Extract<Intent, { type: 'report' }>, projects: ProjectName[]): Promise<AssistantAnswer> {
+    let project: ProjectName | undefined;
     if (intent.project.status !== 'none') {
       const resolved = this.resolveProject(intent.project, projects, 'report on', { allowArchived: true });
       if ('answer' in resolved) return resolved.answer;
@@ -228,7 +233,7 @@ export class AssistantService {
     return { reply, actions: [action] };
   }
 
-  private async status(actor: Actor, projects: ProjectRecord[], now: Date): Promise<AssistantAnswer> {
+  private async status(actor: Actor, projects: ProjectName[], now: Date): Promise<AssistantAnswer> {
     const today = this.today(actor, now);
     const running = await this.entries.running(actor);
     const summary = await this.reports.summary(actor, { from: today, to: today, userId: actor.userId, groupBy: 'project' });
@@ -266,7 +271,7 @@ export class AssistantService {
   }
 
   /** A matched, usable project, or the question to ask instead. */
-  private resolveProject(ref: ProjectRef, projects: ProjectRecord[], purpose: string, opts: { allowArchived?: boolean } = {}): Resolution {
+  private resolveProject(ref: ProjectRef, projects: ProjectName[], purpose: string, opts: { allowArchived?: boolean } = {}): Resolution {
     const active = projects.filter((p) => !p.archived).map((p) => p.name);
     const candidates = active.slice(0, MAX_CANDIDATES);
     switch (ref.status) {
@@ -303,7 +308,7 @@ export class AssistantService {
   }
 
   /** Service refusals become questions; nothing was changed. */
-  private refusal(err: unknown, project: ProjectRecord, actor: Actor, projects: ProjectRecord[]): AssistantAnswer {
+  private refusal(err: unknown, project: ProjectName, actor: Actor, projects: ProjectName[]): AssistantAnswer {
     if (err instanceof TimeEntryOverlapError) {
       // In the user's words: the other entry's project and local times, not its id and UTC instants.
       const other = err.other;
@@ -338,6 +343,6 @@ function clarify(question: string, candidates?: string[]): AssistantAnswer {
   return { reply: question, actions: [{ type: 'clarification', question, ...(candidates && candidates.length ? { candidates } : {}) }] };
 }
 
-function withProject(entry: TimeEntryRecord, project: ProjectRecord | undefined): TimeEntryWithProject {
+function withProject(entry: TimeEntryRecord, project: ProjectName | undefined): TimeEntryWithProject {
   return { ...(toTimeEntryDto(entry) as unknown as Record<string, unknown>), projectName: project?.name ?? '' } as TimeEntryWithProject;
 }
