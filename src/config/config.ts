@@ -282,12 +282,16 @@ export class EnvironmentVariables {
   @Min(1000)
   REQUEST_TIMEOUT_MS = 60000;
 
-  /** An idle keep-alive connection is closed after this many ms. */
+  /**
+   * An idle keep-alive connection is closed after this many ms. Longer than the
+   * idle timeout of the load balancers in front (60 s is common), so the
+   * service never closes a connection a balancer is about to reuse.
+   */
   @IsOptional()
   @int()
   @IsInt()
   @Min(100)
-  KEEP_ALIVE_TIMEOUT_MS = 5000;
+  KEEP_ALIVE_TIMEOUT_MS = 72000;
 
   /** Most open connections at once; further ones are closed at once (0 = no limit). */
   @IsOptional()

@@ -16,7 +16,8 @@ let report: FuzzReport;
 
 beforeAll(async () => {
   // Login throttling would turn later answers into 429s; it is not what this suite measures.
-  t = await createTestApp();
+  // /metrics is documented behind METRICS_TOKEN: broken tokens must be refused there too.
+  t = await createTestApp({ METRICS_TOKEN: 'fuzz-metrics-token-0123456789' });
   http = await listen(t);
   // A fixed seed keeps `npm test` reproducible (FUZZ_SEED to explore); the reliability run draws a new one each time.
   report = await runFuzz(t, http, {

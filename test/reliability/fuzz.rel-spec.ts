@@ -17,7 +17,8 @@ let http: RawHttp;
 let report: FuzzReport;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // /metrics is documented behind METRICS_TOKEN: broken tokens must be refused there too.
+  t = await createTestApp({ METRICS_TOKEN: 'fuzz-metrics-token-0123456789' });
   http = await listen(t);
   report = await runFuzz(t, http, { malformed: MALFORMED, nasty: NASTY, concurrency: 8 });
   console.log(
