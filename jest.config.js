@@ -13,16 +13,10 @@ const swc = [
     sourceMaps: 'inline',
   },
 ];
-// ESM-only packages that CommonJS dependencies require() (content-disposition 3, under @fastify/static,
-// which Swagger UI needs on Fastify): Node >= 20.19 loads them, Jest's module loader does not, so they
-// are compiled to CommonJS for tests.
-const REQUIRED_ESM = ['content-disposition'];
-const swcCjs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': swc, [`/node_modules/(${REQUIRED_ESM.join('|')})/.+\\.js$`]: swcCjs },
-  transformIgnorePatterns: [`^(?!.*/node_modules/(${REQUIRED_ESM.join('|')})/).*/node_modules/`],
+  transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
 };
 export default {
