@@ -21,13 +21,19 @@ export class ApiIndexController {
   /** Served at `/` (outside the /api/v1 prefix, app.factory.ts). */
   @Get()
   @Redirect('/docs', 302)
-  @ApiOperation({ summary: 'Redirects to the Swagger UI at /docs' })
+  @ApiOperation({
+    summary: 'Redirects to the Swagger UI at /docs',
+    description: 'Public: a browser opening the service address lands on the documentation.',
+  })
   @ApiFoundResponse({ description: 'Location: /docs' })
   root(): void {}
 
   /** `/api/v1` itself: the service's name and version, and where its documentation is. */
   @Get('api/v1')
-  @ApiOperation({ summary: 'The service name and version, and links to the Swagger UI and the OpenAPI document' })
+  @ApiOperation({
+    summary: 'The service name and version, and links to the Swagger UI and the OpenAPI document',
+    description: 'Public, answers without touching any database.',
+  })
   @ApiOkResponse({
     description: 'Pointers to the documentation',
     schema: {
