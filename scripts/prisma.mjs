@@ -34,7 +34,8 @@ export function devUrls() {
 
 // Commands that never connect only need the variables to be set.
 const OFFLINE = new Set(['generate', 'format', 'validate', '--help', '-h', 'version', '--version']);
-const needsDatabase = args.length > 0 && !OFFLINE.has(args[0]) && !(args[0] === 'migrate' && args[1] === 'diff' && !args.includes('--from-migrations'));
+const needsDatabase =
+  args.length > 0 && !OFFLINE.has(args[0]) && !(args[0] === 'migrate' && args[1] === 'diff' && !args.includes('--from-migrations'));
 
 /**
  * Without DATABASE_URL / CLIENT_DATABASE_URL, development uses the embedded
@@ -82,10 +83,25 @@ async function ensureEmbedded(urls) {
 const urls = devUrls();
 const server = needsDatabase ? await ensureEmbedded(urls) : null;
 const bin = path.join(root, 'node_modules', '.bin', 'prisma');
+
+/**
+ * Prisma 6 prints a warning that the schema's datasource `url` "will NOT be
+ * used" on every command that connects through the driver adapter of
+ * prisma/*.config.ts. It is true and expected: the adapter connects. Yet the
+ * url cannot go: without it Prisma 6 cannot read the schema's configuration
+ * and falls back to downloading a native query engine (Prisma 7 drops the
+ * property). So non-interactive commands get their output without that
+ * paragraph; interactive ones (migrate dev, db push, studio) keep a terminal.
+ */
+const ADAPTER_URL_WARNING =
+  /\nWARNING: Your schema specifies the following datasource properties but you are using a Driver Adapter via prisma\.config\.ts:\n(?:- \w+\n)+\nThe values from your schema will NOT be used!\n\nWe recommend you to remove those properties from your schema to avoid confusion if you are only using driver adapters\.\n/;
+const filtered = args[0] === 'migrate' && ['deploy', 'status', 'resolve'].includes(args[1]);
 const res = spawnSync(bin, [...args, '--config', `prisma/${which}.config.ts`], {
   cwd: root,
   env: { ...process.env, ...urls },
-  stdio: 'inherit',
+  stdio: ['inherit', filtered ? 'pipe' : 'inherit', 'inherit'],
+  encoding: 'utf8',
 });
+if (filtered) process.stdout.write(res.stdout.replace(ADAPTER_URL_WARNING, ''));
 await server?.stop();
 process.exit(res.status ?? 1);

@@ -1,9 +1,10 @@
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { Logger, PinoLogger } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,6 +15,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { NON_JSON_BODY } from './common/no-body.js';
 import { createOpenApiDocument } from './common/openapi.js';
+import { NestPinoLogger, ROOT_LOGGER } from './common/logger.js';
 import { RequestContext } from './common/request-context.js';
 import { requestLogLevel, requestLogLine } from './common/request-log.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
@@ -171,10 +173,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     abortOnError: false,
     bodyParser: false,
   });
-  const logger = app.get(Logger);
+  const logger = app.get(NestPinoLogger);
   app.useLogger(options.logger === false ? false : logger);
   const metrics = app.get(MetricsService);
-  const log = options.logger === false ? null : PinoLogger.root;
+  const log = options.logger === false ? null : app.get<Pino>(ROOT_LOGGER);
   fastify.addHook('onResponse', (req, reply, done) => {
     // The matched route's template (e.g. /api/v1/projects/:id); unknown routes share one label.
     metrics.httpDuration.observe(
@@ -198,11 +200,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Helmet adds the upgrade by default; over plain HTTP it sends the browser to https for /docs's assets.
+        upgradeInsecureRequests: config.CSP_UPGRADE_INSECURE_REQUESTS ? [] : null,
       },
     },
   });
   fastify.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, () => done()));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  // `/` (a redirect to /docs) and `/api/v1` itself are declared with their full paths (ApiIndexController).
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['metrics', { path: '/', method: RequestMethod.GET }, { path: API_PREFIX, method: RequestMethod.GET }],
+  });
   app.useGlobalPipes(createValidationPipe());
   const main = app.get(MainPrismaService);
   app.useGlobalFilters(new AllExceptionsFilter({ mainDatabaseUp: () => answers(main.pool, 1_000) }));

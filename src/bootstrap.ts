@@ -22,7 +22,6 @@ export async function resolveConfig(
   const config = validateEnvironment(env);
   let embedded: EmbeddedDatabase | null = null;
   if (!config.DATABASE_URL) {
-    log(`DATABASE_URL not set: starting embedded PostgreSQL in ${path.join(config.DATA_DIR, 'pg')} on port ${config.EMBEDDED_PG_PORT}`);
     embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, log });
     config.DATABASE_URL = embedded.databaseUrl;
   }

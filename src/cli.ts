@@ -18,11 +18,11 @@ interface CommanderNode {
   name(n: string): unknown;
   description(d: string): unknown;
   addHelpText(position: 'after', text: string): unknown;
+  hook(event: 'preAction', listener: () => void): unknown;
 }
 
-const argv = process.argv.slice(2);
-/** Help needs no database: don't start the embedded one (or connect anywhere) just to print it. */
-const helpOnly = argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+/** Thrown by the argument check's preAction hook: commander parsed the arguments without a complaint. */
+class ArgumentsValid extends Error {}
 
 function logLevels(config: AppConfig): LogLevel[] {
   if (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace') return ['error', 'warn', 'log', 'debug'];
@@ -35,62 +35,89 @@ async function flush(): Promise<void> {
   await new Promise<void>((r) => process.stderr.write('', () => r()));
 }
 
-async function main(): Promise<number> {
-  let resolved: ResolvedConfig;
+/**
+ * Builds the command tree on `config` and hands commander the arguments.
+ * Every failure, commander's own (a missing option, --help) included, is
+ * returned rather than exiting the process, so main() chooses the exit code.
+ */
+async function runCommander(config: AppConfig, options: { checkOnly: boolean }): Promise<unknown> {
+  let failure: unknown = null;
+  const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config), {
+    logger: new ConsoleLogger('cli', { logLevels: logLevels(config) }),
+    cliName: 'freetimechat',
+    serviceErrorHandler: (err: Error) => {
+      failure = err;
+    },
+  });
   try {
-    if (helpOnly) {
-      const config = validateEnvironment(process.env);
-      config.DATABASE_URL ??= 'postgresql://help@127.0.0.1:9/none';
-      config.JWT_SECRET ??= 'help-only-not-a-secret-help-only-not-a-secret';
-      resolved = { config: config as AppConfig, embedded: null };
-    } else {
-      resolved = await resolveConfig(process.env, (m) => process.stderr.write(m + '\n'));
-    }
+    const runner = app.get(CommandRunnerService);
+    // Commander exits the process itself on parse errors; make every command throw instead, so we choose the code.
+    const root = (runner as unknown as { commander: CommanderNode }).commander;
+    const walk = (c: CommanderNode) => {
+      c.exitOverride();
+      c.commands.forEach(walk);
+    };
+    walk(root);
+    root.name('npm run cli --');
+    root.description('FreeTimeChat operations: platform admins, clients (tenants), migrations, demo data');
+    root.addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 failure, 2 usage error. Run `npm run build` first; `<command> --help` for details.',
+    );
+    // Commander calls preAction after parsing and checking every option, and before the command runs.
+    if (options.checkOnly)
+      root.hook('preAction', () => {
+        throw new ArgumentsValid();
+      });
+    await runner.run(process.argv);
+  } catch (err) {
+    failure = err;
+  } finally {
+    await app.close();
+  }
+  return failure;
+}
+
+/** The exit code for a failure (null: success), with its line on stderr. */
+function report(failure: unknown): number {
+  if (!failure) return EXIT_OK;
+  const line = describeError(failure);
+  if (line) process.stderr.write(line + '\n');
+  return exitCodeFor(failure);
+}
+
+async function main(): Promise<number> {
+  let config: AppConfig;
+  try {
+    config = validateEnvironment(process.env) as AppConfig;
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const { config, embedded } = resolved;
-  let failure: unknown = null;
-  let exitCode = EXIT_OK;
+  // The arguments first, on a placeholder database that is never connected to: help, a missing or
+  // malformed option and an unknown command answer at once, without starting or reaching any database.
+  const placeholder = {
+    ...config,
+    DATABASE_URL: config.DATABASE_URL ?? 'postgresql://argument-check@127.0.0.1:9/none',
+    JWT_SECRET: config.JWT_SECRET ?? 'argument-check-not-a-secret-argument-check',
+  } as AppConfig;
+  const checked = await runCommander(placeholder, { checkOnly: true });
+  if (!(checked instanceof ArgumentsValid)) return report(checked);
+
+  let resolved: ResolvedConfig;
   try {
-    const logger = new ConsoleLogger('cli', { logLevels: logLevels(config) });
-    const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config), {
-      logger,
-      cliName: 'freetimechat',
-      serviceErrorHandler: (err: Error) => {
-        failure = err;
-      },
-    });
-    try {
-      const runner = app.get(CommandRunnerService);
-      // Commander exits the process itself on parse errors; make every command throw instead, so we choose the code.
-      const root = (runner as unknown as { commander: CommanderNode }).commander;
-      const walk = (c: CommanderNode) => {
-        c.exitOverride();
-        c.commands.forEach(walk);
-      };
-      walk(root);
-      root.name('npm run cli --');
-      root.description('FreeTimeChat operations: platform admins, clients (tenants), migrations, demo data');
-      root.addHelpText(
-        'after',
-        '\nExit codes: 0 success, 1 failure, 2 usage error. Run `npm run build` first; `<command> --help` for details.',
-      );
-      await runner.run(process.argv);
-    } finally {
-      await app.close();
-    }
+    resolved = await resolveConfig(process.env, (m) => process.stderr.write(m + '\n'));
   } catch (err) {
-    failure = err;
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
   }
-  if (failure) {
-    exitCode = exitCodeFor(failure);
-    const line = describeError(failure);
-    if (line) process.stderr.write(line + '\n');
+  let code: number;
+  try {
+    code = report(await runCommander(resolved.config, { checkOnly: false }));
+  } finally {
+    if (resolved.embedded) await resolved.embedded.stop().catch(() => undefined);
   }
-  if (embedded) await embedded.stop().catch(() => undefined);
-  return exitCode;
+  return code;
 }
 
 main()

