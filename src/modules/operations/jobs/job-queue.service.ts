@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { AppConfigService } from '../../../config/config.service.js';
@@ -6,6 +6,9 @@ import { JOB_TYPES, type JobType } from './job.types.js';
 
 /** pg-boss keeps its tables in this schema of the main database, created by pg-boss itself at start. */
 export const PGBOSS_SCHEMA = 'pgboss';
+
+/** Provided (true) by the CLI: a command runs its own work in-process and must not take queued jobs. */
+export const NO_JOB_WORKER = Symbol('NO_JOB_WORKER');
 
 /** Retries after a crash: an active job whose instance died is handed out again once it expires. */
 const RETRY_LIMIT = 2;
@@ -23,7 +26,14 @@ export class JobQueueService implements OnApplicationBootstrap, OnApplicationShu
   private starting: Promise<PgBoss> | null = null;
   private readonly handlers = new Map<JobType, (id: string) => Promise<void>>();
 
-  constructor(private readonly config: AppConfigService) {}
+  constructor(
+    private readonly config: AppConfigService,
+    @Optional() @Inject(NO_JOB_WORKER) private readonly noWorker?: boolean,
+  ) {}
+
+  private get worker(): boolean {
+    return this.config.get('JOBS_WORKER') && this.noWorker !== true;
+  }
 
   /** The worker for one job type; pg-boss hands each job to one free instance. */
   setHandler(type: JobType, run: (id: string) => Promise<void>): void {
@@ -31,7 +41,7 @@ export class JobQueueService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.get('JOBS_WORKER')) return;
+    if (!this.worker) return;
     const boss = await this.boss();
     for (const [type, run] of this.handlers) {
       await boss.work<{ id?: string | null }>(type, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -58,7 +68,7 @@ export class JobQueueService implements OnApplicationBootstrap, OnApplicationShu
       schema: PGBOSS_SCHEMA,
       max: 3,
       application_name: 'freetimechat-jobs',
-      schedule: this.config.get('JOBS_WORKER'),
+      schedule: this.worker,
       supervise: true,
     });
     boss.on('error', (err: Error) => this.logger.warn(`job queue: ${err.message}`));
