@@ -36,6 +36,8 @@ interface RouteClass {
 
 const ANY: string[] = [];
 const ROUTES: Record<string, RouteClass> = {
+  'GET /': { caps: 'public', cross: 'none' },
+  'GET /api/v1': { caps: 'public', cross: 'none' },
   'GET /api/v1/health': { caps: 'public', cross: 'none' },
   'GET /api/v1/health/ready': { caps: 'public', cross: 'none' },
   // Behind METRICS_TOKEN (set for this app), not a user's token.
