@@ -5,6 +5,15 @@ import { ClientsModule } from './modules/clients/clients.module.js';
 import { ImpersonationModule } from './modules/impersonation/impersonation.module.js';
 import { TimeTrackingModule } from './modules/time-tracking/time-tracking.module.js';
 import { ChatModule } from './modules/chat/chat.module.js';
+import { OperationsModule } from './modules/operations/operations.module.js';
 
 /** The product's feature modules. */
-export const FEATURE_MODULES: Type[] = [AuthModule, RbacModule, ClientsModule, ImpersonationModule, TimeTrackingModule, ChatModule];
+export const FEATURE_MODULES: Type[] = [
+  AuthModule,
+  RbacModule,
+  ClientsModule,
+  ImpersonationModule,
+  TimeTrackingModule,
+  ChatModule,
+  OperationsModule,
+];

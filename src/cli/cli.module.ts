@@ -6,6 +6,9 @@ import { RbacModule } from '../modules/rbac/rbac.module.js';
 import { CLI_COMMANDS } from '../modules/clients/commands/index.js';
 import { DemoSeedService } from '../modules/clients/demo-seed.service.js';
 import { SKIP_PLATFORM_ADMIN_BOOTSTRAP } from '../modules/clients/platform-admin.service.js';
+import { OPERATIONS_COMMANDS } from '../modules/operations/commands/index.js';
+import { OperationsModule } from '../modules/operations/operations.module.js';
+import { NO_JOB_WORKER } from '../modules/operations/jobs/job-queue.service.js';
 
 /**
  * The application context of the CLI: the same modules and services as the
@@ -19,9 +22,15 @@ export class CliModule {
     return {
       module: CliModule,
       global: true,
-      imports: [AppModule.forRoot(config), ClientsModule, RbacModule],
-      providers: [{ provide: SKIP_PLATFORM_ADMIN_BOOTSTRAP, useValue: true }, DemoSeedService, ...CLI_COMMANDS],
-      exports: [SKIP_PLATFORM_ADMIN_BOOTSTRAP],
+      imports: [AppModule.forRoot(config), ClientsModule, RbacModule, OperationsModule],
+      providers: [
+        { provide: SKIP_PLATFORM_ADMIN_BOOTSTRAP, useValue: true },
+        { provide: NO_JOB_WORKER, useValue: true },
+        DemoSeedService,
+        ...CLI_COMMANDS,
+        ...OPERATIONS_COMMANDS,
+      ],
+      exports: [SKIP_PLATFORM_ADMIN_BOOTSTRAP, NO_JOB_WORKER],
     };
   }
 }

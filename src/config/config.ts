@@ -317,6 +317,29 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /** Where tenant backup archives are written (created when missing); relative paths are from the working directory. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'BACKUP_DIR must not be empty' })
+  BACKUP_DIR = '.data/backups';
+
+  /** Days a backup archive is kept (manual ones and the final backup of a deleted client); expired ones are deleted by a daily job. */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  BACKUP_RETENTION_DAYS = 30;
+
+  /**
+   * Whether this instance runs operation jobs (backups, restores, migrations)
+   * from the pg-boss queue. Off, it still enqueues them for the instances that do.
+   */
+  @IsOptional()
+  @bool()
+  @IsBoolean()
+  JOBS_WORKER = true;
+
   /** Bench-only routes under /api/v1/bench (the benchmark suite sets it; never in production). */
   @IsOptional()
   @bool()

@@ -113,7 +113,7 @@ export class TenantDatabasesService implements OnApplicationShutdown {
   }
 
   /** Table privileges for the group role, now and for tables later migrations create. */
-  private async grantTablePrivileges(c: pg.ClientBase): Promise<void> {
+  async grantTablePrivileges(c: pg.ClientBase): Promise<void> {
     const g = quoteIdent(TENANT_GROUP_ROLE);
     await c.query(`GRANT USAGE ON SCHEMA public TO ${g}`);
     await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${g}`);

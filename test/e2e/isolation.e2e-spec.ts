@@ -36,6 +36,8 @@ interface RouteClass {
 
 const ANY: string[] = [];
 const ROUTES: Record<string, RouteClass> = {
+  'GET /': { caps: 'public', cross: 'none' },
+  'GET /api/v1': { caps: 'public', cross: 'none' },
   'GET /api/v1/health': { caps: 'public', cross: 'none' },
   'GET /api/v1/health/ready': { caps: 'public', cross: 'none' },
   // Behind METRICS_TOKEN (set for this app), not a user's token.
@@ -76,6 +78,13 @@ const ROUTES: Record<string, RouteClass> = {
   'PATCH /api/v1/clients/{id}': { caps: ['clients:manage'], cross: 'none' },
   'DELETE /api/v1/clients/{id}': { caps: ['clients:manage'], cross: 'none' },
   'POST /api/v1/clients/{id}/migrate': { caps: ['clients:manage'], cross: 'none' },
+  'GET /api/v1/clients/{id}/health': { caps: ['clients:manage'], cross: 'none' },
+  'POST /api/v1/clients/{id}/backups': { caps: ['clients:manage'], cross: 'none' },
+  'GET /api/v1/clients/{id}/backups': { caps: ['clients:manage'], cross: 'none' },
+  'GET /api/v1/clients/{id}/backups/{backupId}/download': { caps: ['clients:manage'], cross: 'none' },
+  'POST /api/v1/clients/{id}/restore': { caps: ['clients:manage'], cross: 'none' },
+  'GET /api/v1/jobs': { caps: ['clients:manage'], cross: 'none' },
+  'GET /api/v1/jobs/{id}': { caps: ['clients:manage'], cross: 'none' },
   'POST /api/v1/impersonation': {
     caps: ['impersonation:start'],
     cross: { body: (a) => ({ userId: a.member.userId, reason: 'cross-tenant probe' }) },
@@ -135,12 +144,15 @@ let a: WorldTenant;
 let b: WorldTenant;
 let platform: Caller;
 
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
+
 function pathFor(op: Operation, tenant: WorldTenant): string {
   const values: Record<string, string> = {};
   for (const p of op.pathParams) {
     const seg = op.path.split('/');
     const collection = p.name === 'userId' ? 'users' : seg[seg.indexOf(`{${p.name}}`) - 1];
-    values[p.name] = tenant.ids[collection];
+    // Platform-only collections (jobs, backups) hold nothing of a tenant: any id exercises their guards.
+    values[p.name] = tenant.ids[collection] ?? NO_SUCH_ID;
   }
   return fillPath(op.path, values);
 }

@@ -38,7 +38,7 @@ const SELF_DESTRUCTIVE = new Set([
 
 function context(tenant: WorldTenant, platform: Caller, clientIdForClientsRoutes: string): FuzzContext {
   return {
-    tokenFor: (op: Operation) => (op.path.startsWith('/api/v1/clients') ? platform.token : tenant.admin.token),
+    tokenFor: (op: Operation) => (/^\/api\/v1\/(clients|jobs)\b/.test(op.path) ? platform.token : tenant.admin.token),
     pathValue: (op: Operation, param: string) => {
       const collection = collectionOfParam(op.path, param);
       if (collection === 'clients') return clientIdForClientsRoutes;

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -71,6 +73,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
     DB_MIGRATE_ON_START: 'false',
+    JOBS_WORKER: 'false',
+    BACKUP_DIR: path.join(tmpdir(), 'freetimechat-test-backups'),
     ...NO_RATE_LIMITS,
     ...overrides,
   });

@@ -95,6 +95,12 @@ export class ClientsRepository {
     return rows.map(toRecord);
   }
 
+  /** Every client that still has a database (not deleted), oldest first. */
+  async listNotDeleted(): Promise<ClientRecord[]> {
+    const rows = await this.main.client.findMany({ where: { status: { not: 'deleted' } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map(toRecord);
+  }
+
   /** Clients whose databases take migrations (active or suspended), oldest first. */
   async listMigratable(ids?: string[]): Promise<ClientRecord[]> {
     const rows = await this.main.client.findMany({

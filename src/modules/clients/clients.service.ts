@@ -43,6 +43,7 @@ const MAX_SINGLE_INVALIDATIONS = 200;
 @Injectable()
 export class ClientsService {
   private readonly logger = new Logger(ClientsService.name);
+  private readonly beforeDropHooks: ((client: ClientRecord) => Promise<void>)[] = [];
 
   constructor(
     private readonly main: MainPrismaService,
@@ -54,6 +55,11 @@ export class ClientsService {
     private readonly connections: TenantConnectionManager,
     private readonly clock: Clock,
   ) {}
+
+  /** Work that must finish before a deleted client's database is dropped (its final backup); a failure keeps the database. */
+  beforeDatabaseDrop(hook: (client: ClientRecord) => Promise<void>): void {
+    this.beforeDropHooks.push(hook);
+  }
 
   /** Registers the client, creates its admin and provisions its database; returns once it is active. */
   async createWithAdmin(input: CreateClientInput): Promise<CreatedClient> {
@@ -210,6 +216,12 @@ export class ClientsService {
       for (const uid of userIds) await this.invalidation.publish('user', uid);
     }
     await this.connections.close(id);
+    try {
+      for (const hook of this.beforeDropHooks) await hook(client);
+    } catch (err) {
+      this.logger.error(`The final backup of ${client.slug} failed: ${safeErrorMessage(err)}`);
+      throw new ServiceUnavailableError('The client is deleted but its final backup failed, so its database was kept; repeat the request');
+    }
     try {
       await this.provisioning.deprovision(id);
     } catch (err) {

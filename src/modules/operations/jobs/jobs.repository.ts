@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { MainPrismaService } from '../../../database/main-prisma.service.js';
+import type { OperationJob } from '../../../generated/prisma-main/client.js';
+import { Prisma } from '../../../generated/prisma-main/client.js';
+import type { JobRecord, JobStatus } from './job.types.js';
+
+export interface JobFilter {
+  type?: string;
+  status?: JobStatus;
+  clientId?: string;
+  limit: number;
+  after?: { createdAt: Date; id: string } | null;
+}
+
+export interface StoredJob extends JobRecord {
+  data: Record<string, unknown>;
+  checkpoint: string | null;
+}
+
+function toRecord(row: OperationJob): StoredJob {
+  return {
+    id: row.id,
+    type: row.type,
+    clientId: row.clientId,
+    status: row.status as JobStatus,
+    progress: { done: row.progressDone, total: row.progressTotal },
+    result: row.result ?? null,
+    error: row.error,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    data: (row.data ?? {}) as Record<string, unknown>,
+    checkpoint: row.checkpoint,
+  };
+}
+
+/** `operation_jobs`: what the API shows of each job, beside pg-boss's own queue tables. */
+@Injectable()
+export class JobsRepository {
+  constructor(private readonly main: MainPrismaService) {}
+
+  /**
+   * Inserts the job row over `conn` (inside the caller's transaction, so the
+   * row and the pg-boss job commit together). The partial unique index on
+   * open jobs per client turns a concurrent second operation into 23505.
+   */
+  async insert(
+    conn: pg.ClientBase,
+    job: { id: string; type: string; clientId: string | null; status: JobStatus; data: object; startedAt: Date | null },
+  ): Promise<void> {
+    await conn.query(`INSERT INTO operation_jobs (id, type, client_id, status, data, started_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`, [
+      job.id,
+      job.type,
+      job.clientId,
+      job.status,
+      JSON.stringify(job.data),
+      job.startedAt,
+    ]);
+  }
+
+  async findById(id: string): Promise<StoredJob | null> {
+    const row = await this.main.operationJob.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async findOpenForClient(clientId: string): Promise<StoredJob | null> {
+    const row = await this.main.operationJob.findFirst({ where: { clientId, status: { in: ['queued', 'running'] } } });
+    return row ? toRecord(row) : null;
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id); fetches `limit + 1` rows. */
+  async list(filter: JobFilter): Promise<StoredJob[]> {
+    const after = filter.after;
+    const rows = await this.main.operationJob.findMany({
+      where: {
+        ...(filter.type ? { type: filter.type } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.clientId ? { clientId: filter.clientId } : {}),
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit + 1,
+    });
+    return rows.map(toRecord);
+  }
+
+  async markRunning(id: string, at: Date): Promise<StoredJob | null> {
+    const { count } = await this.main.operationJob.updateMany({
+      where: { id, status: { in: ['queued', 'running'] } },
+      data: { status: 'running', startedAt: at, error: null },
+    });
+    return count === 0 ? null : this.findById(id);
+  }
+
+  async progress(id: string, done: number, total: number): Promise<void> {
+    await this.main.operationJob.update({ where: { id }, data: { progressDone: done, progressTotal: total } });
+  }
+
+  async checkpoint(id: string, name: string): Promise<void> {
+    await this.main.operationJob.update({ where: { id }, data: { checkpoint: name } });
+  }
+
+  async finish(id: string, outcome: { status: 'succeeded' | 'failed'; result?: unknown; error?: string | null; at: Date }): Promise<void> {
+    await this.main.operationJob.update({
+      where: { id },
+      data: {
+        status: outcome.status,
+        result: outcome.result === undefined || outcome.result === null ? Prisma.DbNull : (outcome.result as Prisma.InputJsonValue),
+        error: outcome.error ?? null,
+        finishedAt: outcome.at,
+      },
+    });
+  }
+
+  /** Open jobs whose pg-boss job ended without the worker recording it (expired after its retries, cancelled). */
+  async failAbandoned(at: Date): Promise<number> {
+    const exists = await this.main.pool.query<{ t: string | null }>(`SELECT to_regclass('pgboss.job')::text AS t`);
+    if (!exists.rows[0]?.t) return 0;
+    const r = await this.main.pool.query(
+      `UPDATE operation_jobs o SET status = 'failed', finished_at = $1,
+              error = coalesce(o.error, 'The job ' || b.state || ' before it finished (its instance stopped and its retries ran out)')
+         FROM pgboss.job b
+        WHERE b.id = o.id AND o.status IN ('queued', 'running') AND b.state IN ('failed', 'cancelled')`,
+      [at],
+    );
+    return r.rowCount ?? 0;
+  }
+}

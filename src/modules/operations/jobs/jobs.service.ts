@@ -1,0 +1,161 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../../common/clock.js';
+import { NotFoundError } from '../../../common/errors.js';
+import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../../common/pagination.js';
+import { constraintViolation } from '../../../common/prisma-errors.js';
+import { MainPrismaService } from '../../../database/main-prisma.service.js';
+import { safeErrorMessage } from '../../clients/redact.js';
+import { JobConflictError } from '../operations.errors.js';
+import { JobQueueService } from './job-queue.service.js';
+import { JOB_TYPES, type JobContext, type JobHandler, type JobRecord, type JobStatus, type JobType } from './job.types.js';
+import { JobsRepository, StoredJob } from './jobs.repository.js';
+
+/**
+ * Operation jobs: created here (atomically refusing a second open job on one
+ * client), run by whichever worker instance pg-boss hands them to, or in the
+ * calling process for the CLI (`runInline`), and read by GET /jobs.
+ */
+@Injectable()
+export class JobsService implements OnModuleInit {
+  private readonly logger = new Logger(JobsService.name);
+  private readonly handlers = new Map<JobType, JobHandler>();
+
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly queue: JobQueueService,
+    private readonly main: MainPrismaService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    for (const type of JOB_TYPES) this.queue.setHandler(type, (id) => this.execute(id, type));
+  }
+
+  register(type: JobType, handler: JobHandler): void {
+    this.handlers.set(type, handler);
+  }
+
+  /** Queues a job for the workers; 409 JOB_CONFLICT while the client has one queued or running. */
+  async enqueue(type: JobType, clientId: string | null, data: object = {}): Promise<JobRecord> {
+    const id = randomUUID();
+    await this.queue.boss(); // started before the transaction: no connection held while pg-boss creates its schema
+    await this.inTransaction(async (conn) => {
+      await this.jobs.insert(conn, { id, type, clientId, status: 'queued', data, startedAt: null });
+      await this.queue.send(conn, type, id);
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Runs a job in this process (the CLI: no worker needed), recorded and
+   * conflict-checked like a queued one. Resolves with the finished job.
+   */
+  async runInline(type: JobType, clientId: string | null, data: object = {}): Promise<JobRecord> {
+    const id = randomUUID();
+    await this.inTransaction((conn) =>
+      this.jobs.insert(conn, { id, type, clientId, status: 'running', data: { ...data, inline: true }, startedAt: this.clock.now() }),
+    );
+    await this.execute(id, type);
+    return this.get(id);
+  }
+
+  private async inTransaction(fn: (conn: import('pg').PoolClient) => Promise<void>): Promise<void> {
+    const conn = await this.main.pool.connect();
+    try {
+      await conn.query('BEGIN');
+      await fn(conn);
+      await conn.query('COMMIT');
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => undefined);
+      if (constraintViolation(err)?.sqlState === '23505' || (err as { code?: string }).code === '23505') throw new JobConflictError();
+      throw err;
+    } finally {
+      conn.release();
+    }
+  }
+
+  /**
+   * One attempt at a job. A handler's failure is recorded and not rethrown:
+   * retrying a refused restore would not help, and the operator sees why. A
+   * crash (the process dies) leaves the pg-boss job active until it expires;
+   * pg-boss then hands it to another instance, which starts here again with
+   * the checkpoint the first attempt recorded.
+   */
+  async execute(id: string, type: JobType): Promise<void> {
+    let job = await this.jobs.markRunning(id, this.clock.now());
+    if (!job && type === 'backups.expire' && !(await this.jobs.findById(id))) {
+      // A scheduled run (pg-boss cron) has no row yet: record it so GET /jobs shows it too.
+      await this.inTransaction((conn) =>
+        this.jobs.insert(conn, { id, type, clientId: null, status: 'running', data: {}, startedAt: this.clock.now() }),
+      );
+      job = await this.jobs.findById(id);
+    }
+    if (!job) return; // finished already (a duplicate delivery)
+    const handler = this.handlers.get(type);
+    const ctx: JobContext = {
+      id,
+      clientId: job.clientId,
+      data: job.data,
+      checkpoint: job.checkpoint,
+      progress: (done, total) => this.jobs.progress(id, done, total),
+      setCheckpoint: (name) => this.jobs.checkpoint(id, name),
+    };
+    try {
+      if (!handler) throw new Error(`No handler for job type ${type}`);
+      const result = await handler(ctx);
+      await this.jobs.finish(id, { status: 'succeeded', result, at: this.clock.now() });
+    } catch (err) {
+      const error = safeErrorMessage(err);
+      this.logger.warn(`Job ${type} ${id} failed: ${error}`);
+      await this.jobs.finish(id, { status: 'failed', error, at: this.clock.now() });
+    }
+  }
+
+  async get(id: string): Promise<JobRecord> {
+    await this.jobs.failAbandoned(this.clock.now());
+    const job = await this.jobs.findById(id);
+    if (!job) throw new NotFoundError('Job');
+    return publicJob(job);
+  }
+
+  async list(query: { type?: string; status?: JobStatus; clientId?: string; limit?: number; cursor?: string }): Promise<Page<JobRecord>> {
+    await this.jobs.failAbandoned(this.clock.now());
+    const limit = query.limit ?? 50;
+    const cursor = decodeCursor(query.cursor, isCreatedAtIdCursor);
+    const rows = await this.jobs.list({
+      type: query.type,
+      status: query.status,
+      clientId: query.clientId,
+      limit,
+      after: cursor ? { createdAt: new Date(cursor.t), id: cursor.id } : null,
+    });
+    return toPage(rows, limit, publicJob, (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+  }
+
+  /** Waits for a job to finish (the CLI's `--wait`, tests). */
+  async waitFor(id: string, timeoutMs = 120_000): Promise<JobRecord> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const job = await this.get(id);
+      if (job.status === 'succeeded' || job.status === 'failed') return job;
+      if (Date.now() > until) return job;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function publicJob(job: StoredJob): JobRecord {
+  return {
+    id: job.id,
+    type: job.type,
+    clientId: job.clientId,
+    status: job.status,
+    progress: job.progress,
+    result: job.result,
+    error: job.error,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+}

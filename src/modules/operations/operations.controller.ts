@@ -1,0 +1,109 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { createReadStream } from 'node:fs';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
+import { NoBody } from '../../common/no-body.js';
+import { PaginationQueryDto } from '../../common/pagination.js';
+import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
+import { RequireCapabilities } from '../auth/decorators.js';
+import { BackupPageDto, ClientHealthDto, JobEnvelopeDto, RestoreDto, toBackupDto, toJobDto } from './dto/operations.dto.js';
+import { OperationsService } from './operations.service.js';
+
+const ID_PARAM = { name: 'id', format: 'uuid', description: 'Client id' } as const;
+const CONFLICT = 'JOB_CONFLICT: another operation on this client is queued or running; CONFLICT: not possible in its status';
+
+/** Health, backups and restores of a client's database (platform admins). */
+@ApiTags('clients')
+@Controller('clients')
+export class OperationsController {
+  constructor(private readonly ops: OperationsService) {}
+
+  @Get(':id/health')
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({
+    summary: "The client's database: reachable, schema version, pending migrations, drift, size",
+    description:
+      'Drift lists every difference from the schema its migrations produce: compared with the template when on the newest version, ' +
+      'else with a disposable database migrated to its version. An unreachable database answers 200 with reachable: false.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ClientHealthDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client (NOT_FOUND)' })
+  async health(@Param('id', new UuidParamPipe('Client')) id: string): Promise<ClientHealthDto> {
+    const { reachable, schemaVersion, pendingMigrations, drift, sizeBytes } = await this.ops.healthOf(id);
+    return { reachable, schemaVersion, pendingMigrations, drift, sizeBytes };
+  }
+
+  @Post(':id/backups')
+  @HttpCode(202)
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({ summary: "Back up the client's data (a job): one consistent snapshot of every table" })
+  @ApiParam(ID_PARAM)
+  @ApiAcceptedResponse({ type: JobEnvelopeDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client (NOT_FOUND)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: CONFLICT })
+  async backup(@Param('id', new UuidParamPipe('Client')) id: string, @NoBody() _body: undefined): Promise<JobEnvelopeDto> {
+    return { job: toJobDto(await this.ops.startBackup(id)) };
+  }
+
+  @Get(':id/backups')
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({ summary: "The client's backups, newest first (paginated)" })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: BackupPageDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client (NOT_FOUND)' })
+  async listBackups(@Param('id', new UuidParamPipe('Client')) id: string, @Query() query: PaginationQueryDto): Promise<BackupPageDto> {
+    const page = await this.ops.listBackups(id, query);
+    return { data: page.data.map(toBackupDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id/backups/:backupId/download')
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({ summary: 'The backup archive, streamed (.tar.gz: manifest.json + tables/<table>.copy; see README)' })
+  @ApiParam(ID_PARAM)
+  @ApiParam({ name: 'backupId', format: 'uuid' })
+  @ApiProduces('application/gzip')
+  @ApiOkResponse({ description: 'The archive', schema: { type: 'string', format: 'binary' } })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client or backup (NOT_FOUND)' })
+  async download(
+    @Param('id', new UuidParamPipe('Client')) id: string,
+    @Param('backupId', new UuidParamPipe('Backup')) backupId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const { backup, file } = await this.ops.backupFile(id, backupId);
+    void reply.header('Content-Type', 'application/gzip');
+    void reply.header('Content-Disposition', `attachment; filename="backup-${backup.id}.tar.gz"`);
+    void reply.header('Content-Length', String(backup.sizeBytes));
+    return new StreamableFile(createReadStream(file));
+  }
+
+  @Post(':id/restore')
+  @HttpCode(202)
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({
+    summary: "Restore the client's data from one of its backups (a job)",
+    description:
+      'The client is in maintenance while the data is loaded into a fresh database, verified table by table and swapped in; ' +
+      'a deleted client comes back active (its users can sign in again; their sessions stay ended).',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiAcceptedResponse({ type: JobEnvelopeDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client or backup (NOT_FOUND)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: CONFLICT })
+  async restore(@Param('id', new UuidParamPipe('Client')) id: string, @Body() body: RestoreDto): Promise<JobEnvelopeDto> {
+    return { job: toJobDto(await this.ops.startRestore(id, body.backupId)) };
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module.js';
+import { BackupsRepository } from './backups/backups.repository.js';
+import { BackupsService } from './backups/backups.service.js';
+import { ClientHealthService } from './health/client-health.service.js';
+import { JobQueueService } from './jobs/job-queue.service.js';
+import { JobsController } from './jobs/jobs.controller.js';
+import { JobsRepository } from './jobs/jobs.repository.js';
+import { JobsService } from './jobs/jobs.service.js';
+import { OperationsController } from './operations.controller.js';
+import { OperationsService } from './operations.service.js';
+
+/** Tenant database operations (`/jobs`, `/clients/:id/health|backups|restore`): pg-boss jobs, health and drift, backups. */
+@Module({
+  imports: [ClientsModule],
+  controllers: [JobsController, OperationsController],
+  providers: [JobQueueService, JobsRepository, JobsService, ClientHealthService, BackupsRepository, BackupsService, OperationsService],
+  exports: [JobsService, OperationsService, ClientHealthService],
+})
+export class OperationsModule {}
