@@ -51,6 +51,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
     name: 'clients',
     description: 'Tenant management for platform admins: create, suspend, migrate and delete clients and their databases.',
   },
+  { name: 'jobs', description: 'Long tenant database operations (backups, restores, migrations) as durable jobs, for platform admins.' },
   { name: 'operations', description: 'Liveness and readiness probes and Prometheus metrics.' },
 ];
 

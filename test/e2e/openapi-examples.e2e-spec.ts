@@ -15,7 +15,17 @@ type Doc = OpenApiDoc & { paths: Record<string, Record<string, { requestBody?: {
 type Answer = { status: number; body: Record<string, unknown> };
 
 /** The fields that name a resource created by the test or a secret it was given. */
-const LIVE_FIELDS = ['projectId', 'taskId', 'userId', 'assigneeId', 'roleIds', 'refreshToken', 'challengeToken', 'code'] as const;
+const LIVE_FIELDS = [
+  'projectId',
+  'taskId',
+  'userId',
+  'assigneeId',
+  'roleIds',
+  'refreshToken',
+  'challengeToken',
+  'code',
+  'backupId',
+] as const;
 type Live = Partial<Record<(typeof LIVE_FIELDS)[number], unknown>>;
 
 describe('OpenAPI request examples', () => {
@@ -98,6 +108,11 @@ describe('OpenAPI request examples', () => {
     const platformAdmin = await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] });
     const client = await send('POST /api/v1/clients', {}, {}, platformAdmin.token);
     await send('PATCH /api/v1/clients/{id}', { id: id(client) }, {}, platformAdmin.token);
+    // Deleting takes a final backup: the one the restore example restores.
+    const asPlatform = (r: ReturnType<typeof t.http.get>) => r.set('authorization', `Bearer ${platformAdmin.token}`);
+    await asPlatform(t.http.delete(`/api/v1/clients/${id(client)}?confirm=${client.body.slug as string}`)).expect(204);
+    const backups = await asPlatform(t.http.get(`/api/v1/clients/${id(client)}/backups`)).expect(200);
+    await send('POST /api/v1/clients/{id}/restore', { id: id(client) }, { backupId: backups.body.data[0].id }, platformAdmin.token);
 
     expect(refused).toEqual([]);
     const documented = Object.entries(doc.paths).flatMap(([p, item]) =>

@@ -75,8 +75,10 @@ describe('RateLimitService on the main database', () => {
         ]),
       ).rejects.toBeInstanceOf(RateLimitedError);
     }
+    // The refused attempts left the client at 1 of 3.
     const consumed = await svc.consume([{ rule: perClient, key: 'c' }]);
     await consumed.refund();
+    await svc.consume([{ rule: perClient, key: 'c' }]);
     await svc.consume([{ rule: perClient, key: 'c' }]);
     await expect(svc.consume([{ rule: perClient, key: 'c' }])).rejects.toBeInstanceOf(RateLimitedError);
   });

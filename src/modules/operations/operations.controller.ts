@@ -38,7 +38,7 @@ export class OperationsController {
       'else with a disposable database migrated to its version. An unreachable database answers 200 with reachable: false.',
   })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: ClientHealthDto })
+  @ApiOkResponse({ type: ClientHealthDto, description: 'Health of the client database' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client (NOT_FOUND)' })
   async health(@Param('id', new UuidParamPipe('Client')) id: string): Promise<ClientHealthDto> {
     const { reachable, schemaVersion, pendingMigrations, drift, sizeBytes } = await this.ops.healthOf(id);
@@ -48,9 +48,14 @@ export class OperationsController {
   @Post(':id/backups')
   @HttpCode(202)
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: "Back up the client's data (a job): one consistent snapshot of every table" })
+  @ApiOperation({
+    summary: "Back up the client's data (a job): one consistent snapshot of every table",
+    description:
+      'Every data table read in one REPEATABLE READ transaction with COPY, written with a manifest (schema version, row counts and ' +
+      'checksums) to BACKUP_DIR. A second operation on the client while one is queued or running is 409 JOB_CONFLICT.',
+  })
   @ApiParam(ID_PARAM)
-  @ApiAcceptedResponse({ type: JobEnvelopeDto })
+  @ApiAcceptedResponse({ type: JobEnvelopeDto, description: 'The backup job, queued' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client (NOT_FOUND)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: CONFLICT })
   async backup(@Param('id', new UuidParamPipe('Client')) id: string, @NoBody() _body: undefined): Promise<JobEnvelopeDto> {
@@ -59,9 +64,12 @@ export class OperationsController {
 
   @Get(':id/backups')
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: "The client's backups, newest first (paginated)" })
+  @ApiOperation({
+    summary: "The client's backups, newest first (paginated)",
+    description: 'Manual backups and the final one taken by DELETE /clients/:id, kept BACKUP_RETENTION_DAYS; never the archive itself.',
+  })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: BackupPageDto })
+  @ApiOkResponse({ type: BackupPageDto, description: 'A page of backups' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client (NOT_FOUND)' })
   async listBackups(@Param('id', new UuidParamPipe('Client')) id: string, @Query() query: PaginationQueryDto): Promise<BackupPageDto> {
@@ -71,7 +79,10 @@ export class OperationsController {
 
   @Get(':id/backups/:backupId/download')
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: 'The backup archive, streamed (.tar.gz: manifest.json + tables/<table>.copy; see README)' })
+  @ApiOperation({
+    summary: 'The backup archive, streamed (.tar.gz: manifest.json + tables/<table>.copy; see README)',
+    description: 'A portable archive: restorable on another server or a later release with the same or a newer schema.',
+  })
   @ApiParam(ID_PARAM)
   @ApiParam({ name: 'backupId', format: 'uuid' })
   @ApiProduces('application/gzip')
@@ -99,7 +110,7 @@ export class OperationsController {
       'a deleted client comes back active (its users can sign in again; their sessions stay ended).',
   })
   @ApiParam(ID_PARAM)
-  @ApiAcceptedResponse({ type: JobEnvelopeDto })
+  @ApiAcceptedResponse({ type: JobEnvelopeDto, description: 'The restore job, queued' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client or backup (NOT_FOUND)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: CONFLICT })

@@ -14,8 +14,11 @@ export class JobsController {
 
   @Get()
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: 'List jobs, newest first (filters type, status, clientId; paginated)' })
-  @ApiOkResponse({ type: JobPageDto })
+  @ApiOperation({
+    summary: 'List jobs, newest first (filters type, status, clientId; paginated)',
+    description: 'Backups, restores and migrations run as durable jobs on the main database (pg-boss), by whichever instance is free.',
+  })
+  @ApiOkResponse({ type: JobPageDto, description: 'A page of jobs' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   async list(@Query() query: ListJobsQueryDto): Promise<JobPageDto> {
     const page = await this.jobs.list(query);
@@ -24,9 +27,12 @@ export class JobsController {
 
   @Get(':id')
   @RequireCapabilities('clients:manage')
-  @ApiOperation({ summary: 'One job with its progress, result or error' })
+  @ApiOperation({
+    summary: 'One job with its progress, result or error',
+    description: 'status is queued, running, succeeded (all its effects done) or failed; progress counts done of total steps.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: JobDto })
+  @ApiOkResponse({ type: JobDto, description: 'The job' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such job (NOT_FOUND)' })
   async get(@Param('id', new UuidParamPipe('Job')) id: string): Promise<JobDto> {
     return toJobDto(await this.jobs.get(id));
