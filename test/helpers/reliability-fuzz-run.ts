@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Runs the OpenAPI-driven fuzzing against a listening test app: a batch of
  * malformed requests (every one refused, nothing changed: the databases'
@@ -70,6 +71,11 @@ export async function runFuzz(
   const main = t.get(MainPrismaService);
   // Routes on /clients/{id} in the accepted batch act on a throwaway client, so B stays active.
   const spare = await buildTenant(t, http, 'FuzzSpare');
+  // Operations routes: a queued backup job of the spare client (no job worker runs in tests) is a real
+  // /jobs/{id}; no backup file exists then, so backup ids are unknown ones (answered 404).
+  const job = (await http.json('POST', `/api/v1/clients/${spare.clientId}/backups`, platform.token, {})).body as { job?: { id: string } };
+  if (!job.job) throw new Error('fuzz setup: could not queue a backup job');
+  for (const w of [a, b]) Object.assign(w.ids, { jobs: job.job.id, backups: randomUUID() });
   const report: FuzzReport = {
     operations: ops.length,
     malformedSent: 0,
