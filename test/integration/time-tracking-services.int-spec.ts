@@ -15,7 +15,7 @@ import {
   TimerAlreadyRunningError,
   toTimeEntryDto,
 } from '../../src/modules/time-tracking/index.js';
-import { SYSTEM_ROLES } from '../../src/modules/rbac/capabilities.js';
+import { SYSTEM_ROLES } from '../../src/modules/identity/capabilities.js';
 import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;

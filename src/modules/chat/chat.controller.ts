@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { actorFrom } from '../time-tracking/actor.js';
+import { Auth, RequireCapabilities, TenantScoped, type AuthContext } from '../auth/index.js';
+import { actorFrom } from '../time-tracking/index.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context.js';
+import type { AuthContext } from '../auth/index.js';
 import { TenantRequiredError } from '../../common/errors.js';
 
 /**

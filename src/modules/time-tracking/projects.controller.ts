@@ -10,8 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { type AuthContext, Auth, RequireCapabilities, TenantScoped } from '../auth/index.js';
 import { actorFrom } from './actor.js';
 import {
   CreateProjectDto,

@@ -1,8 +1,7 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { type AuthContext, Auth, RequireCapabilities, TenantScoped } from '../auth/index.js';
 import { actorFrom } from './actor.js';
 import { ReportExportQueryDto, ReportSummaryDto, ReportSummaryQueryDto } from './dto/report.dto.js';
 import { CSV_COLUMNS, ReportsService } from './reports.service.js';

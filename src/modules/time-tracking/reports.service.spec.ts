@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import { Clock } from '../../common/clock.js';
 import { ForbiddenError, ValidationFailedError } from '../../common/errors.js';
-import { SYSTEM_ROLES } from '../rbac/capabilities.js';
+import { SYSTEM_ROLES } from '../identity/index.js';
 import type { Actor } from './actor.js';
 import { ClientUserRecord, ClientUsersRepository } from './client-users.repository.js';
 import { ExportRow, ReportFilter, ReportGroupBy, ReportsRepository, ReportSummaryRows } from './reports.repository.js';

@@ -9,8 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { type AuthContext, Auth, RequireCapabilities, TenantScoped } from '../auth/index.js';
 import { actorFrom } from './actor.js';
 import { CreateTaskDto, ListTasksQueryDto, TaskDto, TaskPageDto, toTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { TasksService } from './tasks.service.js';

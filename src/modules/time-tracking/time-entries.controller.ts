@@ -12,8 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { type AuthContext, Auth, RequireCapabilities, TenantScoped } from '../auth/index.js';
 import { actorFrom } from './actor.js';
 import {
   CREATE_TIME_ENTRY_EXAMPLES,

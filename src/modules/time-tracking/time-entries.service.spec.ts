@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { Clock } from '../../common/clock.js';
 import { ForbiddenError, MissingCapabilityError, NotFoundError, ValidationFailedError } from '../../common/errors.js';
-import { SYSTEM_ROLES } from '../rbac/capabilities.js';
+import { SYSTEM_ROLES } from '../identity/index.js';
 import type { Actor } from './actor.js';
 import { ClientUserRecord, ClientUsersRepository } from './client-users.repository.js';
 import { ProjectRecord, ProjectsRepository } from './projects.repository.js';

@@ -2,20 +2,20 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Clock } from '../../../common/clock.js';
 import { DomainError, MissingCapabilityError } from '../../../common/errors.js';
-import type { Actor } from '../../time-tracking/actor.js';
-import { ProjectsService } from '../../time-tracking/projects.service.js';
-import { TimeEntriesService } from '../../time-tracking/time-entries.service.js';
-import { ReportsService } from '../../time-tracking/reports.service.js';
-import { toTimeEntryDto } from '../../time-tracking/dto/time-entry.dto.js';
-import type { ProjectName } from '../../time-tracking/projects.repository.js';
-import type { TimeEntryRecord } from '../../time-tracking/time-entries.repository.js';
 import {
+  type Actor,
+  ProjectsService,
+  TimeEntriesService,
+  ReportsService,
+  toTimeEntryDto,
+  type ProjectName,
+  type TimeEntryRecord,
   NoRunningTimerError,
   ProjectArchivedError,
   TimeEntryOverlapError,
   DailyLimitExceededError,
   TimerAlreadyRunningError,
-} from '../../time-tracking/time-tracking.errors.js';
+} from '../../time-tracking/index.js';
 import { parseMessage, warmUp } from '../nlu/index.js';
 import type { Intent, ProjectRef } from '../nlu/types.js';
 import type { AssistantAnswer, ChatAction, TimeEntryWithProject } from './actions.js';
