@@ -113,7 +113,7 @@ describe('ReportsService', () => {
       rows: async function* () {
         yield row({ description: '=HYPERLINK("x")', projectName: 'A, B' });
         yield row({ id: 'e2', description: '-5 min', taskTitle: '@task' });
-        // Spreadsheets skip leading white space and line breaks and read full-width signs (found by a contract audit).
+        // Spreadsheets skip leading white space and line breaks and read full-width signs as formula starters too.
         yield row({ id: 'e3', description: '\n=HYPERLINK("x")', taskTitle: ' =1+1' });
         yield row({ id: 'e4', description: '\uFF1D1+1', taskTitle: 'a=b' });
       },

@@ -9,7 +9,8 @@ import { ClientUserRecord, ClientUsersRepository } from './client-users.reposito
 import { ProjectRecord, ProjectsRepository } from './projects.repository.js';
 import { TasksRepository } from './tasks.repository.js';
 import { TimeEntriesRepository, TimeEntryRecord, TimeEntryWrite } from './time-entries.repository.js';
-import { MAX_DURATION_SECONDS, TimeEntriesService } from './time-entries.service.js';
+import { TimeEntriesService } from './time-entries.service.js';
+import { MAX_DURATION_SECONDS } from './time-fields.js';
 import { ProjectArchivedError, TimeEntryOverlapError, TimerAlreadyRunningError } from './time-tracking.errors.js';
 
 const NOW = new Date('2026-03-25T12:00:00Z');

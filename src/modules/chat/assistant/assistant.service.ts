@@ -15,6 +15,7 @@ import {
   TimeEntryOverlapError,
   DailyLimitExceededError,
   TimerAlreadyRunningError,
+  MAX_DURATION_SECONDS,
 } from '../../time-tracking/index.js';
 import { parseMessage, warmUp } from '../nlu/index.js';
 import type { Intent, ProjectRef } from '../nlu/types.js';
@@ -22,7 +23,6 @@ import type { AssistantAnswer, ChatAction, TimeEntryWithProject } from './action
 import { formatClock, formatDay, formatDuration, formatPeriod, listNames } from './format.js';
 import { LlmAssistant } from './llm-assistant.js';
 
-const MAX_SECONDS = 86_400;
 const MAX_CANDIDATES = 20;
 
 const HELP_TEXT =
@@ -111,7 +111,7 @@ export class AssistantService implements OnApplicationBootstrap {
     if (!Number.isFinite(seconds) || seconds <= 0) {
       return clarify('The duration has to be more than zero. How long did you work?');
     }
-    if (seconds > MAX_SECONDS) {
+    if (seconds > MAX_DURATION_SECONDS) {
       return clarify(`That's ${formatDuration(seconds)}, but one entry can be at most 24 hours. How long did you work?`);
     }
     const today = this.today(actor, now);
