@@ -156,7 +156,7 @@ export class ClientsService {
     const name = input.name != null ? input.name.trim() : undefined;
     if (name === undefined && input.status === undefined) return client;
     // One conditional update, answered as it left the row: a suspend, resume or delete landing at the same
-    // time can no longer make this answer 200 with a status it did not ask for (found by a contract audit).
+    // time must not make this answer 200 with a status it did not ask for.
     const updated = await this.clients.patch(id, { name, status: input.status });
     if (!updated) {
       const action =
