@@ -1,15 +1,15 @@
 import { parseMessage } from '../src/modules/chat/nlu/index.js';
 import type { Intent, ProjectRef } from '../src/modules/chat/nlu/index.js';
-import { DEFAULT_NOW, DEFAULT_TIME_ZONE, SAMPLE_PROJECTS } from '../src/modules/chat/nlu/cases.js';
+import { DEFAULT_NOW, DEFAULT_TIME_ZONE, SAMPLE_PROJECTS } from '../test/fixtures/nlu-cases.js';
 
 /**
  * Held-out phrasings for the built-in chat parser: written for this bench,
- * none of them in src/modules/chat/nlu/cases.ts, with the intent and project
+ * none of them in test/fixtures/nlu-cases.ts, with the intent and project
  * a person would expect, written down before the parser was run on them and
  * not adjusted afterwards. The parser was not changed for them either: this
  * measures how well it generalises, not how well it fits its own table.
  *
- * Context as in cases.ts: Wednesday 2026-11-25, 11:00 in Europe/Berlin, the
+ * Context as in test/fixtures/nlu-cases.ts: Wednesday 2026-11-25, 11:00 in Europe/Berlin, the
  * projects Website Redesign, Acme API, Mobile App and Webshop.
  *
  * A case is an exact match when the intent type is the expected one and, for

@@ -1,14 +1,14 @@
 import { benchServer, freshMainDatabase, median, percentile, startService } from './lib/harness.js';
 import { seedTenants, withTenantDatabase } from './lib/setup.js';
 import { atMost, BenchReport, envNumber, Figure, info, r1, r3 } from './lib/figures.js';
-import { NLU_CASES, SAMPLE_CASES, SAMPLE_PROJECTS } from '../src/modules/chat/nlu/cases.js';
+import { NLU_CASES, SAMPLE_CASES, SAMPLE_PROJECTS } from '../test/fixtures/nlu-cases.js';
 import { HELDOUT_CASES, scoreHeldout } from './chat-heldout.js';
 
 /**
  * Chat:
  * - time to answer a message: POST /conversations/:id/messages, one at a
  *   time (latency, not throughput), BENCH_CHAT_MESSAGES (default 200)
- *   phrasings from src/modules/chat/nlu/cases.ts (the sample scenarios and
+ *   phrasings from test/fixtures/nlu-cases.ts (the sample scenarios and
  *   every 5th table case: logging, timers, reports, status, small talk), by a
  *   member of the sample projects; median and p95, and the median against
  *   the bench tenant read sent the same way in the same run;

@@ -18,7 +18,7 @@ import { createOpenApiDocument } from './common/openapi.js';
 import { NestPinoLogger, ROOT_LOGGER } from './common/logger.js';
 import { RequestContext } from './common/request-context.js';
 import { requestLogLevel, requestLogLine } from './common/request-log.js';
-import { MetricsService } from './modules/metrics/metrics.service.js';
+import { MetricsService } from './modules/metrics/index.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
 import { MainPrismaService } from './database/main-prisma.service.js';
 

@@ -2,15 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/config.js';
 import { AppConfigService } from './config/config.service.js';
 import { DatabaseModule } from './database/database.module.js';
-import { AuthCoreModule } from './modules/auth/auth-core.module.js';
-import { HealthController } from './modules/health/health.controller.js';
-import { ApiIndexController } from './modules/health/api-index.controller.js';
-import { MetricsModule } from './modules/metrics/metrics.module.js';
-import { LimitsModule } from './modules/limits/limits.module.js';
+import { AuthCoreModule } from './modules/auth/index.js';
+import { IdentityModule } from './modules/identity/index.js';
+import { ApiIndexController, HealthController } from './modules/health/index.js';
+import { MetricsModule } from './modules/metrics/index.js';
+import { LimitsModule } from './modules/limits/index.js';
 import { LoggingModule } from './common/logger.js';
 import { FEATURE_MODULES } from './feature-modules.js';
 import { Clock } from './common/clock.js';
-import { BenchModule } from './modules/bench/bench.module.js';
+import { BenchModule } from './modules/bench/index.js';
 
 @Module({})
 export class AppModule {
@@ -21,6 +21,7 @@ export class AppModule {
       imports: [
         LoggingModule.forRoot(config),
         DatabaseModule,
+        IdentityModule,
         AuthCoreModule,
         MetricsModule,
         LimitsModule,

@@ -1,11 +1,12 @@
 import type { Type } from '@nestjs/common';
-import { AuthModule } from './modules/auth/auth.module.js';
-import { RbacModule } from './modules/rbac/rbac.module.js';
-import { ClientsModule } from './modules/clients/clients.module.js';
-import { ImpersonationModule } from './modules/impersonation/impersonation.module.js';
-import { TimeTrackingModule } from './modules/time-tracking/time-tracking.module.js';
-import { ChatModule } from './modules/chat/chat.module.js';
-import { OperationsModule } from './modules/operations/operations.module.js';
+import { AuthModule } from './modules/auth/index.js';
+import { RbacModule } from './modules/rbac/index.js';
+import { ClientsModule } from './modules/clients/index.js';
+import { ImpersonationModule } from './modules/impersonation/index.js';
+import { TimeTrackingModule } from './modules/time-tracking/index.js';
+import { ChatModule } from './modules/chat/index.js';
+import { OperationsModule } from './modules/operations/index.js';
+import { OnboardingModule } from './modules/onboarding/index.js';
 
 /** The product's feature modules. */
 export const FEATURE_MODULES: Type[] = [
@@ -16,4 +17,5 @@ export const FEATURE_MODULES: Type[] = [
   TimeTrackingModule,
   ChatModule,
   OperationsModule,
+  OnboardingModule,
 ];

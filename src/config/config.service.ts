@@ -10,5 +10,3 @@ export class AppConfigService {
     return this.values[key];
   }
 }
-
-export const APP_CONFIG = Symbol('APP_CONFIG');

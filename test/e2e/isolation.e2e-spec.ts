@@ -10,7 +10,7 @@
  *  - every policy decision holds whatever the URL text carries after the
  *    route (`#`, `?`, `;`, encoded slashes): decisions use the matched route.
  */
-import { SYSTEM_ROLES } from '../../src/modules/rbac/capabilities.js';
+import { SYSTEM_ROLES } from '../../src/modules/identity/capabilities.js';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from '../helpers/test-app.js';
 import {
   badTokens,

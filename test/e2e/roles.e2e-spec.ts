@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
-import { ALL_CAPABILITIES, CAPABILITIES, SYSTEM_ROLES } from '../../src/modules/rbac/capabilities.js';
+import { ALL_CAPABILITIES, CAPABILITIES, SYSTEM_ROLES } from '../../src/modules/identity/capabilities.js';
 
 let t: TestApp;
 let main: MainPrismaService;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock.js';
 import { ForbiddenError, NotFoundError } from '../../src/common/errors.js';
-import { violatedConstraint } from '../../src/modules/time-tracking/db-errors.js';
+import { constraintViolation } from '../../src/common/prisma-errors.js';
 import { RequestContext } from '../../src/common/request-context.js';
 import { TenantConnectionManager, type TenantPrisma } from '../../src/database/tenant-connection-manager.js';
 import {
@@ -15,7 +15,7 @@ import {
   TimerAlreadyRunningError,
   toTimeEntryDto,
 } from '../../src/modules/time-tracking/index.js';
-import { SYSTEM_ROLES } from '../../src/modules/rbac/capabilities.js';
+import { SYSTEM_ROLES } from '../../src/modules/identity/capabilities.js';
 import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -63,7 +63,7 @@ describe('database-held time-entry invariants', () => {
     const err = await db.timeEntry
       .create({ data: { ...base(), userId: row.userId, date: new Date('2026-02-02'), startTime: new Date('2026-02-02T09:00:00Z') } })
       .catch((e: unknown) => e);
-    expect(violatedConstraint(err)).toEqual({ sqlState: '23505', constraint: 'time_entries_one_running_timer_key' });
+    expect(constraintViolation(err)).toEqual({ sqlState: '23505', constraint: 'time_entries_one_running_timer_key' });
   });
 
   it('refuses overlapping timed entries of a user through the exclusion constraint', async () => {
@@ -89,7 +89,7 @@ describe('database-held time-entry invariants', () => {
         },
       })
       .catch((e: unknown) => e);
-    expect(violatedConstraint(err)).toEqual({ sqlState: '23P01', constraint: 'time_entries_no_overlap' });
+    expect(constraintViolation(err)).toEqual({ sqlState: '23P01', constraint: 'time_entries_no_overlap' });
   });
 
   it('refuses a duration that does not match the times, and durations outside 1 s to 24 h', async () => {
@@ -100,7 +100,7 @@ describe('database-held time-entry invariants', () => {
     ];
     for (const times of bad) {
       const err = await db.timeEntry.create({ data: { ...base(), date: new Date('2026-02-04'), ...times } }).catch((e: unknown) => e);
-      expect(violatedConstraint(err)?.sqlState).toBe('23514');
+      expect(constraintViolation(err)?.sqlState).toBe('23514');
     }
   });
 });

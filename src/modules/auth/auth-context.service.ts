@@ -1,25 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { SERVING_STATUSES, TenantRegistryService } from '../../database/tenant-registry.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
-import { Capability, CAPABILITIES, isCapability } from '../rbac/capabilities.js';
+import { Capability, CAPABILITIES, isCapability, UsersRepository } from '../identity/index.js';
+import { AuthStateRepository, ImpersonationState, SessionState } from './auth-state.repository.js';
 import { AccessTokenClaims, AuthContext, AuthenticatedUser } from './auth-context.js';
 import { isUuid } from '../../common/uuid.js';
-
-interface SessionState {
-  userId: string;
-  revoked: boolean;
-  expiresAt: number;
-}
-interface ImpersonationState {
-  impersonatorId: string;
-  targetUserId: string;
-  allowWrites: boolean;
-  ended: boolean;
-  expiresAt: number;
-}
 
 /**
  * Resolves a verified token into the caller, checking on every request that
@@ -36,7 +23,8 @@ export class AuthContextService {
   private generation = 0;
 
   constructor(
-    private readonly main: MainPrismaService,
+    private readonly accounts: UsersRepository,
+    private readonly state: AuthStateRepository,
     private readonly registry: TenantRegistryService,
     invalidation: InvalidationService,
   ) {
@@ -107,20 +95,15 @@ export class AuthContextService {
   /** Cached user with roles and effective capabilities. */
   async user(id: string): Promise<AuthenticatedUser | null> {
     return this.cached(this.users, id, async () => {
-      const u = await this.main.user.findUnique({
-        where: { id },
-        include: { roles: { include: { role: { include: { capabilities: true } } } } },
-      });
+      const u = await this.accounts.findWithCapabilities(id);
       if (!u) return null;
-      // A role deleted while this was read can come back as a null relation: it no longer counts.
-      const roles = u.roles.filter((ur) => ur.role !== null);
       const caps = new Set<Capability>();
-      for (const ur of roles) {
-        for (const rc of ur.role.capabilities) {
-          if (!isCapability(rc.capability)) continue;
+      for (const role of u.roles) {
+        for (const capability of role.capabilities) {
+          if (!isCapability(capability)) continue;
           // Defence in depth: a client user never holds a platform capability.
-          if (u.clientId && CAPABILITIES[rc.capability].scope === 'platform') continue;
-          caps.add(rc.capability);
+          if (u.clientId && CAPABILITIES[capability].scope === 'platform') continue;
+          caps.add(capability);
         }
       }
       return {
@@ -131,32 +114,18 @@ export class AuthContextService {
         timeZone: u.timeZone,
         isActive: u.isActive,
         twoFactorEnabled: u.twoFactorEnabled,
-        roles: roles.map((r) => ({ id: r.role.id, key: r.role.key, name: r.role.name })),
+        roles: u.roles.map((r) => ({ id: r.id, key: r.key, name: r.name })),
         capabilities: caps,
       };
     });
   }
 
   private session(id: string): Promise<SessionState | null> {
-    return this.cached(this.sessions, id, async () => {
-      const s = await this.main.session.findUnique({ where: { id }, select: { userId: true, revokedAt: true, expiresAt: true } });
-      return s ? { userId: s.userId, revoked: s.revokedAt !== null, expiresAt: s.expiresAt.getTime() } : null;
-    });
+    return this.cached(this.sessions, id, () => this.state.session(id));
   }
 
   private impersonation(id: string): Promise<ImpersonationState | null> {
-    return this.cached(this.impersonations, id, async () => {
-      const s = await this.main.impersonationSession.findUnique({ where: { id } });
-      return s
-        ? {
-            impersonatorId: s.impersonatorId,
-            targetUserId: s.targetUserId,
-            allowWrites: s.allowWrites,
-            ended: s.endedAt !== null,
-            expiresAt: s.expiresAt.getTime(),
-          }
-        : null;
-    });
+    return this.cached(this.impersonations, id, () => this.state.impersonation(id));
   }
 
   private async cached<T extends object>(

@@ -1,4 +1,4 @@
-import type { Capability } from '../rbac/capabilities.js';
+import type { Capability } from '../identity/index.js';
 
 /** Claims of an access token. No roles or capabilities: those are looked up per request (cached). */
 export interface AccessTokenClaims {

@@ -3,18 +3,19 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfigService } from '../../config/config.service.js';
 import { AuthContextService } from './auth-context.service.js';
+import { AuthStateRepository } from './auth-state.repository.js';
 import { TokenService } from './token.service.js';
 import { ImpersonationAuditService } from './impersonation-audit.service.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { TenantGuard } from './guards/tenant.guard.js';
 import { CapabilitiesGuard } from './guards/capabilities.guard.js';
 import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
-import { PasswordService } from './password.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { PASSPORT_OPTIONS } from './auth.constants.js';
 
 const providers = [
   AuthContextService,
+  AuthStateRepository,
   TokenService,
   JwtStrategy,
   ImpersonationAuditService,
@@ -22,7 +23,6 @@ const providers = [
   TenantGuard,
   CapabilitiesGuard,
   ImpersonationPolicyGuard,
-  PasswordService,
 ];
 
 /** Authentication and authorization plumbing every feature module's routes use. */

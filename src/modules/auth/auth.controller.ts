@@ -1,8 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
-  ApiCreatedResponse,
   ApiExtraModels,
   ApiForbiddenResponse,
   ApiNoContentResponse,
@@ -28,8 +27,6 @@ import {
   LogoutDto,
   MeDto,
   RefreshDto,
-  SignupDto,
-  SignupResponseDto,
   TokenPairDto,
   TwoFactorChallengeDto,
   TwoFactorCodeDto,
@@ -38,8 +35,6 @@ import {
   TwoFactorVerifyDto,
 } from './dto/auth.dto.js';
 import { NoBody } from '../../common/no-body.js';
-import { SignupRateLimitInterceptor } from '../limits/signup-rate-limit.interceptor.js';
-import { RATE_LIMIT_HEADERS } from '../../common/openapi.js';
 
 const THROTTLED = {
   description: 'RATE_LIMITED: too many failures for this account or IP; see the Retry-After header (seconds)',
@@ -52,34 +47,6 @@ const NOT_IMPERSONATING = "FORBIDDEN with an impersonation token (credential man
 @ApiExtraModels(LoginResponseDto, TwoFactorChallengeDto)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
-
-  @Post('signup')
-  @ApiOperation({
-    summary: 'Sign up a new client (company) with its first admin',
-    description:
-      'Creates the client, its database and a user with the client-admin role, and signs that user in. Off when SIGNUP_ENABLED=false.',
-  })
-  @UseInterceptors(SignupRateLimitInterceptor)
-  @ApiCreatedResponse({
-    type: SignupResponseDto,
-    description: 'Signed up and signed in: tokens, the new user and the new client',
-    headers: RATE_LIMIT_HEADERS,
-  })
-  @ApiTooManyRequestsResponse({
-    description:
-      'RATE_LIMITED: over SIGNUP_IP_LIMIT signups from this address or SIGNUP_GLOBAL_LIMIT in all in the last hour; see Retry-After',
-    type: ErrorResponseDto,
-    headers: RATE_LIMIT_HEADERS,
-  })
-  @ApiBadRequestResponse({
-    description: 'VALIDATION_FAILED (e.g. password under 10 characters, unknown time zone, bad slug)',
-    type: ErrorResponseDto,
-  })
-  @ApiForbiddenResponse({ description: 'SIGNUP_DISABLED', type: ErrorResponseDto })
-  @ApiConflictResponse({ description: 'CONFLICT: the slug or the e-mail is taken', type: ErrorResponseDto })
-  signup(@Body() dto: SignupDto, @ClientInfo() meta: ClientMeta): Promise<SignupResponseDto> {
-    return this.auth.signup(dto, meta);
-  }
 
   @Post('login')
   @HttpCode(200)

@@ -20,12 +20,6 @@ export class InvalidTwoFactorCodeError extends DomainError {
   }
 }
 
-export class SignupDisabledError extends ForbiddenError {
-  constructor() {
-    super('Signup is disabled on this server', 'SIGNUP_DISABLED');
-  }
-}
-
 /** 2FA set up / enabled / disabled in the wrong state (e.g. enabling twice). */
 export class TwoFactorStateError extends ConflictError {
   constructor(message: string) {

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { RbacModule } from '../rbac/rbac.module.js';
-import { ClientsModule } from '../clients/clients.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -11,9 +9,8 @@ import { TwoFactorRepository } from './two-factor.repository.js';
 import { TwoFactorService } from './two-factor.service.js';
 import { ClientSummaryRepository } from './client-summary.repository.js';
 
-/** Signup, login, 2FA, refresh rotation and sessions (`/auth`). */
+/** Login, 2FA, refresh rotation and sessions (`/auth`); signup is the onboarding module's. */
 @Module({
-  imports: [RbacModule, ClientsModule],
   controllers: [AuthController],
   providers: [
     AuthService,
@@ -25,6 +22,6 @@ import { ClientSummaryRepository } from './client-summary.repository.js';
     TwoFactorService,
     ClientSummaryRepository,
   ],
-  exports: [SessionsService, ThrottleService],
+  exports: [AuthService, SessionsService, ThrottleService],
 })
 export class AuthModule {}

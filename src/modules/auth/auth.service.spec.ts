@@ -2,14 +2,11 @@ import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { ClientSuspendedError, RateLimitedError } from '../../common/errors.js';
-import { AppConfigService } from '../../config/config.service.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
-import { ClientsService } from '../clients/clients.service.js';
-import { CredentialsRow, UsersRepository } from '../rbac/users.repository.js';
+import { CredentialsRow, UsersRepository, PasswordService } from '../identity/index.js';
 import { InvalidCredentialsError } from './auth.errors.js';
 import { AuthService, TWO_FACTOR_CHALLENGE } from './auth.service.js';
 import { ClientSummaryRepository } from './client-summary.repository.js';
-import { PasswordService } from './password.service.js';
 import { SessionsService } from './sessions.service.js';
 import { ThrottleAttempt, ThrottleService } from './throttle.service.js';
 import { TokenService } from './token.service.js';
@@ -59,8 +56,6 @@ async function setup(row: CredentialsRow | null = credentials(), clientStatus = 
   const module = await Test.createTestingModule({
     providers: [
       AuthService,
-      { provide: AppConfigService, useValue: new AppConfigService({ SIGNUP_ENABLED: true } as never) },
-      { provide: ClientsService, useValue: {} },
       { provide: ClientSummaryRepository, useValue: {} },
       { provide: TwoFactorService, useValue: {} },
       { provide: ThrottleService, useValue: f.throttle },

@@ -1,18 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { isUuid } from '../../common/uuid.js';
-import { AppConfigService } from '../../config/config.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
 import { SERVING_STATUSES, TenantRegistryService } from '../../database/tenant-registry.service.js';
-import { ClientsService } from '../clients/clients.service.js';
-import { normalizeEmail } from '../rbac/users.service.js';
-import { CredentialsRow, UsersRepository } from '../rbac/users.repository.js';
-import { canonicalTimeZone } from '../rbac/time-zone.js';
-import { toUserProfileDto, UserProfileDto } from '../rbac/dto/user.dto.js';
+import { CredentialsRow, normalizeEmail, PasswordService, toUserProfileDto, UserProfileDto, UsersRepository } from '../identity/index.js';
 import type { AuthContext } from './auth-context.js';
-import { InvalidCredentialsError, InvalidTwoFactorCodeError, NotWhileImpersonatingError, SignupDisabledError } from './auth.errors.js';
+import { InvalidCredentialsError, InvalidTwoFactorCodeError, NotWhileImpersonatingError } from './auth.errors.js';
 import { ClientSummaryRepository, ClientSummaryRow } from './client-summary.repository.js';
-import { PasswordService } from './password.service.js';
 import { ClientMeta, IssuedTokens, SessionsService } from './sessions.service.js';
 import { ThrottleService } from './throttle.service.js';
 import { TokenService } from './token.service.js';
@@ -23,8 +17,6 @@ import type {
   LoginDto,
   LoginResponseDto,
   MeDto,
-  SignupDto,
-  SignupResponseDto,
   TwoFactorChallengeDto,
   TwoFactorVerifyDto,
 } from './dto/auth.dto.js';
@@ -33,15 +25,14 @@ export const TWO_FACTOR_CHALLENGE = '2fa-challenge';
 export const TWO_FACTOR_CHALLENGE_TTL = 300;
 
 /**
- * Signup, login (with 2FA), refresh, logout and password changes. Wrong
+ * Login (with 2FA), refresh, logout and password changes, and the first
+ * sign-in of a client admin created by signup (onboarding). Wrong
  * e-mail, wrong password and a deactivated user get the same 401 after the
  * same Argon2 work; attempts are throttled per account and per IP.
  */
 @Injectable()
 export class AuthService implements OnModuleInit {
   constructor(
-    private readonly config: AppConfigService,
-    private readonly clients: ClientsService,
     private readonly users: UsersRepository,
     private readonly clientSummaries: ClientSummaryRepository,
     private readonly passwords: PasswordService,
@@ -57,20 +48,10 @@ export class AuthService implements OnModuleInit {
     void this.passwords.verifyOrBurn(null, 'warm-up').catch(() => undefined);
   }
 
-  async signup(dto: SignupDto, meta: ClientMeta): Promise<SignupResponseDto> {
-    if (!this.config.get('SIGNUP_ENABLED')) throw new SignupDisabledError();
-    const { clientId, adminUserId } = await this.clients.createWithAdmin({
-      name: dto.companyName,
-      slug: dto.slug,
-      admin: {
-        email: dto.email,
-        name: dto.name,
-        password: dto.password,
-        timeZone: dto.timeZone ? canonicalTimeZone(dto.timeZone) : undefined,
-      },
-    });
-    const tokens = await this.sessions.start({ id: adminUserId, clientId }, meta);
-    const [user, client] = await Promise.all([this.profile(adminUserId), this.clientSummaries.find(clientId)]);
+  /** Signs in the admin that signup just created: tokens, the user and their client. */
+  async signInNewClientAdmin(userId: string, clientId: string, meta: ClientMeta): Promise<LoginResponseDto & { client: ClientSummaryDto }> {
+    const tokens = await this.sessions.start({ id: userId, clientId }, meta);
+    const [user, client] = await Promise.all([this.profile(userId), this.clientSummaries.find(clientId)]);
     return { ...tokens, user, client: toClientSummaryDto(client!) };
   }
 

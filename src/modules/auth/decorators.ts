@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Capability } from '../rbac/capabilities.js';
+import type { Capability } from '../identity/index.js';
 import type { AuthContext } from './auth-context.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { TenantGuard } from './guards/tenant.guard.js';

@@ -4,7 +4,7 @@ import pg from 'pg';
 import v8 from 'node:v8';
 import { Session } from 'node:inspector/promises';
 import { PrismaClient as TenantPrismaClient } from '../../generated/prisma-client/client.js';
-import { RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { RequireCapabilities, TenantScoped } from '../auth/index.js';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
 import {

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { actorFrom } from '../time-tracking/actor.js';
+import { RequireCapabilities, TenantScoped } from '../auth/index.js';
+import { type Actor, CurrentActor } from '../time-tracking/index.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
@@ -32,8 +31,8 @@ export class ChatController {
     description: 'A conversation belongs to the caller alone; nobody else can read it, admins included.',
   })
   @ApiCreatedResponse({ type: ConversationDto, description: 'The new conversation' })
-  create(@Auth() auth: AuthContext, @Body() body: CreateConversationDto): Promise<ConversationDto> {
-    return this.chat.create(actorFrom(auth), body.title);
+  create(@CurrentActor() actor: Actor, @Body() body: CreateConversationDto): Promise<ConversationDto> {
+    return this.chat.create(actor, body.title);
   }
 
   @Get()
@@ -42,16 +41,16 @@ export class ChatController {
     description: 'Only conversations the caller started; paginated.',
   })
   @ApiOkResponse({ type: ConversationPageDto, description: 'A page of conversations' })
-  list(@Auth() auth: AuthContext, @Query() q: PaginationQueryDto): Promise<ConversationPageDto> {
-    return this.chat.list(actorFrom(auth), q.limit, q.cursor);
+  list(@CurrentActor() actor: Actor, @Query() q: PaginationQueryDto): Promise<ConversationPageDto> {
+    return this.chat.list(actor, q.limit, q.cursor);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One of the caller’s conversations', description: "Another user's conversation answers 404." })
   @ApiOkResponse({ type: ConversationDto, description: 'The conversation' })
   @ApiNotFoundResponse(NOT_FOUND)
-  get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Conversation')) id: string): Promise<ConversationDto> {
-    return this.chat.get(actorFrom(auth), id);
+  get(@CurrentActor() actor: Actor, @Param('id', new UuidParamPipe('Conversation')) id: string): Promise<ConversationDto> {
+    return this.chat.get(actor, id);
   }
 
   @Delete(':id')
@@ -63,11 +62,11 @@ export class ChatController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse(NOT_FOUND)
   async delete(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Conversation')) id: string,
     @NoBody() _body: undefined,
   ): Promise<void> {
-    await this.chat.delete(actorFrom(auth), id);
+    await this.chat.delete(actor, id);
   }
 
   @Get(':id/messages')
@@ -78,11 +77,11 @@ export class ChatController {
   @ApiOkResponse({ type: MessagePageDto, description: 'A page of messages' })
   @ApiNotFoundResponse(NOT_FOUND)
   messages(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Conversation')) id: string,
     @Query() q: PaginationQueryDto,
   ): Promise<MessagePageDto> {
-    return this.chat.messages(actorFrom(auth), id, q.limit, q.cursor);
+    return this.chat.messages(actor, id, q.limit, q.cursor);
   }
 
   @Post(':id/messages')
@@ -96,10 +95,10 @@ export class ChatController {
   @ApiCreatedResponse({ type: PostMessageResponseDto, description: "The caller's message and the assistant's answer" })
   @ApiNotFoundResponse(NOT_FOUND)
   post(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Conversation')) id: string,
     @Body() body: PostMessageDto,
   ): Promise<PostMessageResponseDto> {
-    return this.chat.post(actorFrom(auth), id, body.content);
+    return this.chat.post(actor, id, body.content);
   }
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TimeTrackingModule } from '../time-tracking/time-tracking.module.js';
+import { TimeTrackingModule } from '../time-tracking/index.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
 import { ConversationsRepository } from './conversations.repository.js';

@@ -2,7 +2,7 @@ import { AppConfigService } from '../../config/config.service.js';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, QuotaExceededError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
-import type { Actor } from '../time-tracking/actor.js';
+import type { Actor } from '../time-tracking/index.js';
 import { AssistantService } from './assistant/assistant.service.js';
 import type { ChatAction } from './assistant/actions.js';
 import { ConversationRow, ConversationsRepository, MessageRow } from './conversations.repository.js';

@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import { RequireCapabilities } from '../auth/decorators.js';
+import { RequireCapabilities } from '../auth/index.js';
 import { ClientsService } from './clients.service.js';
 import { ClientDto, ClientMigrationResultDto, ClientPageDto, toClientDto } from './dto/client.dto.js';
 import { CreateClientDto } from './dto/create-client.dto.js';

@@ -76,6 +76,21 @@ export class ClientsRepository {
     return rows.map(toRecord);
   }
 
+  /** Any client, deleted ones included, holds `slug` (slugs are never reused). */
+  async slugExists(slug: string): Promise<boolean> {
+    return (await this.main.client.findUnique({ where: { slug }, select: { id: true } })) !== null;
+  }
+
+  /** Every slug starting with `prefix`, deleted clients' included. */
+  async slugsStartingWith(prefix: string): Promise<string[]> {
+    return (await this.main.client.findMany({ where: { slug: { startsWith: prefix } }, select: { slug: true } })).map((c) => c.slug);
+  }
+
+  /** Removes a registration that never got its admin (nothing else refers to it yet). */
+  async deleteRegistration(id: string): Promise<void> {
+    await this.main.client.delete({ where: { id } });
+  }
+
   async findUserIdByEmail(email: string): Promise<string | null> {
     const user = await this.main.user.findUnique({ where: { email }, select: { id: true } });
     return user?.id ?? null;

@@ -4,10 +4,9 @@ import { Test } from '@nestjs/testing';
 import { Clock } from '../../common/clock.js';
 import { ConflictError, NotFoundError } from '../../common/errors.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
-import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { ProvisioningService } from '../../database/provisioning.service.js';
 import { TenantConnectionManager } from '../../database/tenant-connection-manager.js';
-import { UsersService } from '../rbac/users.service.js';
+import { UsersService } from '../identity/index.js';
 import { ClientMigrationsService } from './client-migrations.service.js';
 import { ClientRecord, ClientsRepository } from './clients.repository.js';
 import { DeleteConfirmationError } from './clients.errors.js';
@@ -24,16 +23,6 @@ async function setup(opts: { slugs?: string[]; emails?: string[] } = {}) {
   const slugs = new Set(opts.slugs ?? []);
   const emails = new Set(opts.emails ?? []);
   const f = {
-    main: {
-      client: {
-        findUnique: jest.fn(async ({ where }: { where: { slug: string } }) => (slugs.has(where.slug) ? { id: CLIENT } : null)),
-        findMany: jest.fn(async ({ where }: { where: { slug: { startsWith: string } } }) =>
-          [...slugs].filter((s) => s.startsWith(where.slug.startsWith)).map((slug) => ({ slug })),
-        ),
-        delete: jest.fn(async () => ({})),
-      },
-      user: { findUnique: jest.fn(async ({ where }: { where: { email: string } }) => (emails.has(where.email) ? { id: 'u' } : null)) },
-    },
     provisioning: {
       register: jest.fn<ProvisioningService['register']>(
         async () => ({ id: CLIENT }) as Awaited<ReturnType<ProvisioningService['register']>>,
@@ -44,6 +33,10 @@ async function setup(opts: { slugs?: string[]; emails?: string[] } = {}) {
     },
     users: { createUser: jest.fn(async () => ({ id: 'admin-id' })) },
     clients: {
+      slugExists: jest.fn<ClientsRepository['slugExists']>(async (slug) => slugs.has(slug)),
+      slugsStartingWith: jest.fn<ClientsRepository['slugsStartingWith']>(async (prefix) => [...slugs].filter((s) => s.startsWith(prefix))),
+      deleteRegistration: jest.fn<ClientsRepository['deleteRegistration']>().mockResolvedValue(undefined as never),
+      findUserIdByEmail: jest.fn<ClientsRepository['findUserIdByEmail']>(async (email) => (emails.has(email) ? 'u' : null)),
       findById: jest.fn<ClientsRepository['findById']>(async (id) =>
         id === CLIENT ? ({ id, slug: 'acme', status: 'active' } as ClientRecord) : null,
       ),
@@ -57,7 +50,6 @@ async function setup(opts: { slugs?: string[]; emails?: string[] } = {}) {
     providers: [
       ClientsService,
       Clock,
-      { provide: MainPrismaService, useValue: f.main },
       { provide: ProvisioningService, useValue: f.provisioning },
       { provide: UsersService, useValue: f.users },
       { provide: ClientsRepository, useValue: f.clients },

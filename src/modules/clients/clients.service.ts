@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MainPrismaService } from '../../database/main-prisma.service.js';
 import { ProvisioningService } from '../../database/provisioning.service.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { TenantConnectionManager } from '../../database/tenant-connection-manager.js';
@@ -8,7 +7,7 @@ import { constraintViolation } from '../../common/prisma-errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
 import { Clock } from '../../common/clock.js';
 import type { ClientStatus } from '../../database/tenant-registry.service.js';
-import { UsersService, normalizeEmail } from '../rbac/users.service.js';
+import { UsersService, normalizeEmail } from '../identity/index.js';
 import { SLUG_PATTERN, slugify, slugWithSuffix } from './slug.js';
 import { ClientRecord, ClientsRepository, SETTABLE_STATUSES, SettableStatus } from './clients.repository.js';
 import { ClientMigrationFailedError, ClientStateConflictError, DeleteConfirmationError } from './clients.errors.js';
@@ -46,7 +45,6 @@ export class ClientsService {
   private readonly beforeDropHooks: ((client: ClientRecord) => Promise<void>)[] = [];
 
   constructor(
-    private readonly main: MainPrismaService,
     private readonly provisioning: ProvisioningService,
     private readonly users: UsersService,
     private readonly clients: ClientsRepository,
@@ -72,8 +70,8 @@ export class ClientsService {
     const slugTaken = () =>
       new ConflictError('This slug is already taken', 'CONFLICT', [{ field: 'slug', message: 'slug is already taken' }]);
     // Cheap pre-checks for a clear 409; the unique constraints decide under concurrency.
-    if (chosen && (await this.main.client.findUnique({ where: { slug: base }, select: { id: true } }))) throw slugTaken();
-    if (await this.main.user.findUnique({ where: { email }, select: { id: true } })) {
+    if (chosen && (await this.clients.slugExists(base))) throw slugTaken();
+    if (await this.clients.findUserIdByEmail(email)) {
       throw new ConflictError('A user with this e-mail already exists', 'CONFLICT', [
         { field: 'email', message: 'email is already taken' },
       ]);
@@ -96,7 +94,7 @@ export class ClientsService {
       ({ id: adminUserId } = await this.users.createUser({ clientId, ...input.admin, email, roleKeys: ['client-admin'] }));
     } catch (err) {
       // The e-mail was taken meanwhile: nothing of this client may remain.
-      await this.main.client.delete({ where: { id: clientId } }).catch(() => undefined);
+      await this.clients.deleteRegistration(clientId).catch(() => undefined);
       throw err;
     }
     try {
@@ -111,9 +109,7 @@ export class ClientsService {
 
   /** The first of `base`, `base-2`, `base-3`, … that no client has (deleted clients keep theirs). */
   private async freeSlug(base: string): Promise<string> {
-    const taken = new Set(
-      (await this.main.client.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((c) => c.slug),
-    );
+    const taken = new Set(await this.clients.slugsStartingWith(base));
     for (let n = 1; ; n++) {
       const candidate = slugWithSuffix(base, n);
       if (!taken.has(candidate)) return candidate;
@@ -160,7 +156,7 @@ export class ClientsService {
     const name = input.name != null ? input.name.trim() : undefined;
     if (name === undefined && input.status === undefined) return client;
     // One conditional update, answered as it left the row: a suspend, resume or delete landing at the same
-    // time can no longer make this answer 200 with a status it did not ask for (found by a contract audit).
+    // time must not make this answer 200 with a status it did not ask for.
     const updated = await this.clients.patch(id, { name, status: input.status });
     if (!updated) {
       const action =

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { AppConfigService } from '../../config/config.service.js';
 import { ValidationFailedError } from '../../common/errors.js';
-import { UsersService } from '../rbac/users.service.js';
+import { UsersService } from '../identity/index.js';
 import { PlatformAdminsRepository } from './platform-admins.repository.js';
 import { safeErrorMessage } from './redact.js';
 

@@ -12,8 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { AllowDuringImpersonation, Auth, RequireCapabilities } from '../auth/decorators.js';
+import { type AuthContext, AllowDuringImpersonation, Auth, RequireCapabilities } from '../auth/index.js';
 import { ImpersonationSessionPageDto, StartImpersonationResponseDto } from './dto/impersonation-session.dto.js';
 import { ListImpersonationSessionsQueryDto } from './dto/list-impersonation-sessions.query.dto.js';
 import { StartImpersonationDto } from './dto/start-impersonation.dto.js';

@@ -1,4 +1,4 @@
-import { ALL_CAPABILITIES, type Capability, SYSTEM_ROLES } from '../rbac/capabilities.js';
+import { ALL_CAPABILITIES, type Capability, SYSTEM_ROLES } from '../identity/index.js';
 import {
   decideImpersonation,
   type ImpersonationRequestFacts,

@@ -1,4 +1,4 @@
-import type { Capability } from '../rbac/capabilities.js';
+import type { Capability } from '../identity/index.js';
 
 /**
  * Who may impersonate whom: a pure function so every rule is unit-tested

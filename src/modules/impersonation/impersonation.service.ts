@@ -4,9 +4,7 @@ import { ClientSuspendedError, DomainError, MissingCapabilityError, NotFoundErro
 import { decodeCursor, encodeCursor, isCreatedAtIdCursor, type Page } from '../../common/pagination.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { TenantRegistryService } from '../../database/tenant-registry.service.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { AuthContextService } from '../auth/auth-context.service.js';
-import { TokenService } from '../auth/token.service.js';
+import { type AuthContext, AuthContextService, TokenService } from '../auth/index.js';
 import {
   IMPERSONATION_REQUESTS_PER_SESSION,
   ImpersonationSessionDto,

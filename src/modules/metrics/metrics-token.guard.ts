@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DomainError, UnauthenticatedError } from '../../common/errors.js';
 import { AppConfigService } from '../../config/config.service.js';
-import { bearerToken } from '../auth/strategies/jwt.strategy.js';
+import { bearerToken } from '../auth/index.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

@@ -16,7 +16,7 @@ import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { NoBody } from '../../common/no-body.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
-import { RequireCapabilities } from '../auth/decorators.js';
+import { RequireCapabilities } from '../auth/index.js';
 import { BackupPageDto, ClientHealthDto, JobEnvelopeDto, RestoreDto, toBackupDto, toJobDto } from './dto/operations.dto.js';
 import { OperationsService } from './operations.service.js';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ClientsModule } from '../clients/clients.module.js';
+import { ClientsModule } from '../clients/index.js';
 import { BackupsRepository } from './backups/backups.repository.js';
 import { BackupsService } from './backups/backups.service.js';
 import { ClientHealthService } from './health/client-health.service.js';

@@ -1,8 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
-import { ClientsRepository, type ClientRecord } from '../clients/clients.repository.js';
-import { ClientsService } from '../clients/clients.service.js';
+import { ClientsRepository, type ClientRecord, ClientsService } from '../clients/index.js';
 import { BackupRecord, BackupsRepository } from './backups/backups.repository.js';
 import { BackupsService } from './backups/backups.service.js';
 import { ClientHealth, ClientHealthService } from './health/client-health.service.js';

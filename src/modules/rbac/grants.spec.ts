@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '../../common/errors.js';
-import { Capability, CLIENT_CAPABILITIES, SYSTEM_ROLES } from './capabilities.js';
+import { Capability, CLIENT_CAPABILITIES, SYSTEM_ROLES } from '../identity/index.js';
 import { assertAssignable, assertGrantable, canManageUser, parseCapabilities, ungrantable } from './grants.js';
 import { CapabilityNotGrantableError } from './rbac.errors.js';
 

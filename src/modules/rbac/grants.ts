@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '../../common/errors.js';
-import { CAPABILITIES, Capability, isCapability } from './capabilities.js';
+import { CAPABILITIES, Capability, isCapability } from '../identity/index.js';
 import { CapabilityNotGrantableError } from './rbac.errors.js';
 
 /**

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { NotFoundError, TenantRequiredError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, PaginationQueryDto, toPage } from '../../common/pagination.js';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { AuthContext } from '../auth/index.js';
 import { assertGrantable, parseCapabilities } from './grants.js';
 import { RolesRepository } from './roles.repository.js';
 import { RoleNameTakenError, SystemRoleReadonlyError } from './rbac.errors.js';
 import { CreateRoleDto, RoleDto, toRoleDto, UpdateRoleDto } from './dto/role.dto.js';
-import type { Capability } from './capabilities.js';
+import type { Capability } from '../identity/index.js';
 
 /**
  * Client roles: sets of capabilities a client's admins compose. System roles

@@ -3,13 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { ForbiddenError, MissingCapabilityError, NotFoundError, TenantRequiredError, ValidationFailedError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, PaginationQueryDto, toPage } from '../../common/pagination.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { AuthContextService } from '../auth/auth-context.service.js';
+import { type AuthContext, AuthContextService } from '../auth/index.js';
 import { assertAssignable, canManageUser } from './grants.js';
 import { RolesRepository, RoleRow } from './roles.repository.js';
-import { UsersRepository, UserWithRolesRow } from './users.repository.js';
-import { UsersService } from './users.service.js';
-import { canonicalTimeZone } from './time-zone.js';
+import { UsersRepository, UserWithRolesRow, UsersService, canonicalTimeZone } from '../identity/index.js';
 import { CreateUserDto, SetUserRolesDto, toUserDto, UpdateUserDto, UserDto } from './dto/user.dto.js';
 
 /**
@@ -63,7 +60,6 @@ export class UserAdminService {
         timeZone: dto.timeZone ? canonicalTimeZone(dto.timeZone) : undefined,
         roleIds: roles.map((r) => r.id),
       },
-      undefined,
       this.config.get('QUOTA_USERS'),
     );
     const created = await this.users.findInClient(clientId, id);

@@ -12,8 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities } from '../auth/decorators.js';
+import { type AuthContext, Auth, RequireCapabilities } from '../auth/index.js';
 import { CreateUserDto, SetUserRolesDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { UserAdminService } from './user-admin.service.js';

@@ -1,4 +1,6 @@
-import type { AuthContext } from '../auth/auth-context.js';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext } from '../auth/index.js';
 import { TenantRequiredError } from '../../common/errors.js';
 
 /**
@@ -19,3 +21,10 @@ export function actorFrom(auth: AuthContext): Actor {
   if (!clientId) throw new TenantRequiredError();
   return { userId: auth.user.id, clientId, timeZone: auth.user.timeZone, capabilities: auth.user.capabilities };
 }
+
+/** The caller as an Actor, for handlers on tenant-scoped routes (the tenant guard has already refused callers without a client). */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const auth = ctx.switchToHttp().getRequest<FastifyRequest>().auth;
+  if (!auth) throw new Error('CurrentActor() used on a route without RequireCapabilities()');
+  return actorFrom(auth);
+});

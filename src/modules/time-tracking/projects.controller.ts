@@ -10,9 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
-import { actorFrom } from './actor.js';
+import { RequireCapabilities, TenantScoped } from '../auth/index.js';
+import { type Actor, CurrentActor } from './actor.js';
 import {
   CreateProjectDto,
   ListProjectsQueryDto,
@@ -46,8 +45,8 @@ export class ProjectsController {
       'Active projects by default; `archived=true` lists archived ones. Sorted by name.',
   })
   @ApiOkResponse({ type: ProjectPageDto, description: 'A page of projects' })
-  async list(@Auth() auth: AuthContext, @Query() query: ListProjectsQueryDto): Promise<ProjectPageDto> {
-    const page = await this.projects.list(actorFrom(auth), query);
+  async list(@CurrentActor() actor: Actor, @Query() query: ListProjectsQueryDto): Promise<ProjectPageDto> {
+    const page = await this.projects.list(actor, query);
     return { data: page.data.map(toProjectDto), nextCursor: page.nextCursor };
   }
 
@@ -56,8 +55,8 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Create a project', description: 'Names are unique per client, case-insensitively (409 CONFLICT).' })
   @ApiCreatedResponse({ type: ProjectDto, description: 'The new project' })
   @ApiConflictResponse({ description: 'A project with this name exists (CONFLICT)', type: ErrorResponseDto })
-  async create(@Auth() auth: AuthContext, @Body() body: CreateProjectDto): Promise<ProjectDto> {
-    return toProjectDto(await this.projects.create(actorFrom(auth), body));
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateProjectDto): Promise<ProjectDto> {
+    return toProjectDto(await this.projects.create(actor, body));
   }
 
   @Get(':id')
@@ -68,8 +67,8 @@ export class ProjectsController {
   })
   @ApiOkResponse({ type: ProjectDto, description: 'The project' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Project')) id: string): Promise<ProjectDto> {
-    return toProjectDto(await this.projects.get(actorFrom(auth), id));
+  async get(@CurrentActor() actor: Actor, @Param('id', new UuidParamPipe('Project')) id: string): Promise<ProjectDto> {
+    return toProjectDto(await this.projects.get(actor, id));
   }
 
   @Patch(':id')
@@ -79,11 +78,11 @@ export class ProjectsController {
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'A project with this name exists (CONFLICT)', type: ErrorResponseDto })
   async update(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Project')) id: string,
     @Body() body: UpdateProjectDto,
   ): Promise<ProjectDto> {
-    return toProjectDto(await this.projects.update(actorFrom(auth), id, body));
+    return toProjectDto(await this.projects.update(actor, id, body));
   }
 
   @Delete(':id')
@@ -98,11 +97,11 @@ export class ProjectsController {
   @ApiNoContentResponse({ description: 'Archived' })
   @ApiNotFoundResponse(NOT_FOUND)
   async archive(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Project')) id: string,
     @NoBody() _body: undefined,
   ): Promise<void> {
-    await this.projects.archive(actorFrom(auth), id);
+    await this.projects.archive(actor, id);
   }
 
   @Get(':id/members')
@@ -111,11 +110,11 @@ export class ProjectsController {
   @ApiOkResponse({ type: ProjectMemberPageDto, description: 'A page of memberships' })
   @ApiNotFoundResponse(NOT_FOUND)
   async members(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Project')) id: string,
     @Query() query: PaginationQueryDto,
   ): Promise<ProjectMemberPageDto> {
-    const page = await this.projects.listMembers(actorFrom(auth), id, query);
+    const page = await this.projects.listMembers(actor, id, query);
     return { data: page.data.map(toProjectMemberDto), nextCursor: page.nextCursor };
   }
 
@@ -129,12 +128,12 @@ export class ProjectsController {
   @ApiOkResponse({ type: ProjectMemberDto, description: 'The membership' })
   @ApiNotFoundResponse({ description: 'No such project or user (NOT_FOUND)', type: ErrorResponseDto })
   async putMember(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Project')) id: string,
     @Param('userId', new UuidParamPipe('User')) userId: string,
     @Body() body: UpsertProjectMemberDto,
   ): Promise<ProjectMemberDto> {
-    return toProjectMemberDto(await this.projects.putMember(actorFrom(auth), id, userId, body.role));
+    return toProjectMemberDto(await this.projects.putMember(actor, id, userId, body.role));
   }
 
   @Delete(':id/members/:userId')
@@ -144,11 +143,11 @@ export class ProjectsController {
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiNotFoundResponse({ description: 'No such project or membership (NOT_FOUND)', type: ErrorResponseDto })
   async removeMember(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Project')) id: string,
     @Param('userId', new UuidParamPipe('User')) userId: string,
     @NoBody() _body: undefined,
   ): Promise<void> {
-    await this.projects.removeMember(actorFrom(auth), id, userId);
+    await this.projects.removeMember(actor, id, userId);
   }
 }

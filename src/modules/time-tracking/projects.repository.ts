@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantPrismaProvider } from '../../database/tenant-prisma.provider.js';
-import { violatedConstraint } from './db-errors.js';
+import { constraintViolation } from '../../common/prisma-errors.js';
 import { Prisma } from '../../generated/prisma-client/client.js';
 import { ProjectNameTakenError } from './time-tracking.errors.js';
 import { assertUnderQuota } from '../../database/quota.js';
@@ -67,7 +67,7 @@ function toMember(row: Prisma.ProjectMemberModel): ProjectMemberRecord {
 
 /** The case-insensitive unique name (`projects_name_lower_key`) is the guarantee; this maps its violation. */
 function mapNameConflict(err: unknown, name: string | undefined): never {
-  const v = violatedConstraint(err);
+  const v = constraintViolation(err);
   if (v?.sqlState === '23505' && v.constraint !== 'projects_pkey' && name !== undefined) throw new ProjectNameTakenError(name);
   throw err;
 }
@@ -179,8 +179,8 @@ export class ProjectsRepository {
   /**
    * Adds the member, or changes the role of an existing one (a missing role keeps the current one,
    * default "member"). One statement: Prisma's upsert here is a read and then a write, so a removal
-   * of the same membership landing between them made it return nothing (a 500, found by the fuzz),
-   * and two first upserts at once collided on the key.
+   * of the same membership landing between them would make it return nothing (a 500), and two first
+   * upserts at once would collide on the key.
    */
   async upsertMember(projectId: string, userId: string, role: 'member' | 'lead' | undefined): Promise<ProjectMemberRecord> {
     const [row] = await this.db.$queryRaw<{ projectId: string; userId: string; role: string; createdAt: Date }[]>(Prisma.sql`

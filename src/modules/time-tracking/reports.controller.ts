@@ -1,9 +1,8 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
-import { actorFrom } from './actor.js';
+import { RequireCapabilities, TenantScoped } from '../auth/index.js';
+import { type Actor, CurrentActor } from './actor.js';
 import { ReportExportQueryDto, ReportSummaryDto, ReportSummaryQueryDto } from './dto/report.dto.js';
 import { CSV_COLUMNS, ReportsService } from './reports.service.js';
 
@@ -28,8 +27,8 @@ export class ReportsController {
       'day (the entry\'s local `date`), week (key: Monday of the ISO week of `date`, label "Week of YYYY-MM-DD"). Groups by total descending; day/week by date.',
   })
   @ApiOkResponse({ type: ReportSummaryDto, description: 'Totals for the range and one row per group' })
-  async summary(@Auth() auth: AuthContext, @Query() query: ReportSummaryQueryDto): Promise<ReportSummaryDto> {
-    return this.reports.summary(actorFrom(auth), query);
+  async summary(@CurrentActor() actor: Actor, @Query() query: ReportSummaryQueryDto): Promise<ReportSummaryDto> {
+    return this.reports.summary(actor, query);
   }
 
   @Get('time-entries.csv')
@@ -42,9 +41,9 @@ export class ReportsController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string', example: `${CSV_COLUMNS.join(',')}\n` } })
-  exportCsv(@Auth() auth: AuthContext, @Query() query: ReportExportQueryDto, @Res() res: FastifyReply): void {
+  exportCsv(@CurrentActor() actor: Actor, @Query() query: ReportExportQueryDto, @Res() res: FastifyReply): void {
     // Checked before anything is written, so refusals are ordinary error responses.
-    const { filter, stream } = this.reports.exportCsv(actorFrom(auth), query);
+    const { filter, stream } = this.reports.exportCsv(actor, query);
     // Fastify pipes the stream to the response; a failure mid-stream (headers are gone by then) cuts the
     // response short, and a client that goes away destroys the stream, which stops the reads.
     stream.once('error', (err) => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import { Clock } from '../../common/clock.js';
 import { ForbiddenError, ValidationFailedError } from '../../common/errors.js';
-import { SYSTEM_ROLES } from '../rbac/capabilities.js';
+import { SYSTEM_ROLES } from '../identity/index.js';
 import type { Actor } from './actor.js';
 import { ClientUserRecord, ClientUsersRepository } from './client-users.repository.js';
 import { ExportRow, ReportFilter, ReportGroupBy, ReportsRepository, ReportSummaryRows } from './reports.repository.js';
@@ -113,7 +113,7 @@ describe('ReportsService', () => {
       rows: async function* () {
         yield row({ description: '=HYPERLINK("x")', projectName: 'A, B' });
         yield row({ id: 'e2', description: '-5 min', taskTitle: '@task' });
-        // Spreadsheets skip leading white space and line breaks and read full-width signs (found by a contract audit).
+        // Spreadsheets skip leading white space and line breaks and read full-width signs as formula starters too.
         yield row({ id: 'e3', description: '\n=HYPERLINK("x")', taskTitle: ' =1+1' });
         yield row({ id: 'e4', description: '\uFF1D1+1', taskTitle: 'a=b' });
       },

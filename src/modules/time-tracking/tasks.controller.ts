@@ -9,9 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
-import { actorFrom } from './actor.js';
+import { RequireCapabilities, TenantScoped } from '../auth/index.js';
+import { type Actor, CurrentActor } from './actor.js';
 import { CreateTaskDto, ListTasksQueryDto, TaskDto, TaskPageDto, toTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { TasksService } from './tasks.service.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
@@ -32,8 +31,8 @@ export class TasksController {
     description: 'tasks:read holders see the tasks of the projects they belong to; tasks:manage holders all of the client. Oldest first.',
   })
   @ApiOkResponse({ type: TaskPageDto, description: 'A page of tasks' })
-  async list(@Auth() auth: AuthContext, @Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
-    const page = await this.tasks.list(actorFrom(auth), query);
+  async list(@CurrentActor() actor: Actor, @Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
+    const page = await this.tasks.list(actor, query);
     return { data: page.data.map(toTaskDto), nextCursor: page.nextCursor };
   }
 
@@ -43,8 +42,8 @@ export class TasksController {
   @ApiCreatedResponse({ type: TaskDto, description: 'The new task' })
   @ApiNotFoundResponse({ description: 'No such project or assignee (NOT_FOUND)', type: ErrorResponseDto })
   @ApiConflictResponse({ description: 'The project is archived (PROJECT_ARCHIVED)', type: ErrorResponseDto })
-  async create(@Auth() auth: AuthContext, @Body() body: CreateTaskDto): Promise<TaskDto> {
-    return toTaskDto(await this.tasks.create(actorFrom(auth), body));
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateTaskDto): Promise<TaskDto> {
+    return toTaskDto(await this.tasks.create(actor, body));
   }
 
   @Get(':id')
@@ -55,8 +54,8 @@ export class TasksController {
   })
   @ApiOkResponse({ type: TaskDto, description: 'The task' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string): Promise<TaskDto> {
-    return toTaskDto(await this.tasks.get(actorFrom(auth), id));
+  async get(@CurrentActor() actor: Actor, @Param('id', new UuidParamPipe('Task')) id: string): Promise<TaskDto> {
+    return toTaskDto(await this.tasks.get(actor, id));
   }
 
   @Patch(':id')
@@ -65,11 +64,11 @@ export class TasksController {
   @ApiOkResponse({ type: TaskDto, description: 'The changed task' })
   @ApiNotFoundResponse(NOT_FOUND)
   async update(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Task')) id: string,
     @Body() body: UpdateTaskDto,
   ): Promise<TaskDto> {
-    return toTaskDto(await this.tasks.update(actorFrom(auth), id, body));
+    return toTaskDto(await this.tasks.update(actor, id, body));
   }
 
   @Delete(':id')
@@ -78,7 +77,11 @@ export class TasksController {
   @ApiOperation({ summary: 'Delete a task', description: 'A hard delete (then 404). Its time entries keep their time and lose the task.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async delete(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Task')) id: string, @NoBody() _body: undefined): Promise<void> {
-    await this.tasks.delete(actorFrom(auth), id);
+  async delete(
+    @CurrentActor() actor: Actor,
+    @Param('id', new UuidParamPipe('Task')) id: string,
+    @NoBody() _body: undefined,
+  ): Promise<void> {
+    await this.tasks.delete(actor, id);
   }
 }

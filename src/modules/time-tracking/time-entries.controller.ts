@@ -12,9 +12,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import type { AuthContext } from '../auth/auth-context.js';
-import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
-import { actorFrom } from './actor.js';
+import { RequireCapabilities, TenantScoped } from '../auth/index.js';
+import { type Actor, CurrentActor } from './actor.js';
 import {
   CREATE_TIME_ENTRY_EXAMPLES,
   CreateTimeEntryDto,
@@ -61,8 +60,8 @@ export class TimeEntriesController {
       '`from`/`to` are inclusive on `date`. Newest first: date desc, startTime desc (duration-only entries last within a day), id.',
   })
   @ApiOkResponse({ type: TimeEntryPageDto, description: 'A page of entries' })
-  async list(@Auth() auth: AuthContext, @Query() query: ListTimeEntriesQueryDto): Promise<TimeEntryPageDto> {
-    const page = await this.entries.list(actorFrom(auth), query);
+  async list(@CurrentActor() actor: Actor, @Query() query: ListTimeEntriesQueryDto): Promise<TimeEntryPageDto> {
+    const page = await this.entries.list(actor, query);
     return { data: page.data.map(toTimeEntryDto), nextCursor: page.nextCursor };
   }
 
@@ -83,8 +82,8 @@ export class TimeEntriesController {
     type: ErrorResponseDto,
   })
   @ApiConflictResponse(CONFLICTS)
-  async create(@Auth() auth: AuthContext, @Body() body: CreateTimeEntryDto): Promise<TimeEntryDto> {
-    return toTimeEntryDto(await this.entries.create(actorFrom(auth), body));
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateTimeEntryDto): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.create(actor, body));
   }
 
   @Post('start')
@@ -101,8 +100,8 @@ export class TimeEntriesController {
       'a timer started right after one stopped within its first second starts where that entry ended',
     type: ErrorResponseDto,
   })
-  async start(@Auth() auth: AuthContext, @Body() body: StartTimerDto): Promise<TimeEntryDto> {
-    return toTimeEntryDto(await this.entries.start(actorFrom(auth), body));
+  async start(@CurrentActor() actor: Actor, @Body() body: StartTimerDto): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.start(actor, body));
   }
 
   @Post('stop')
@@ -120,8 +119,8 @@ export class TimeEntriesController {
     description: 'DAILY_LIMIT_EXCEEDED: the stopped entry would put more than 24 h on its day; the timer keeps running',
     type: ErrorResponseDto,
   })
-  async stop(@Auth() auth: AuthContext, @NoBody() _body: undefined): Promise<TimeEntryDto> {
-    return toTimeEntryDto(await this.entries.stop(actorFrom(auth)));
+  async stop(@CurrentActor() actor: Actor, @NoBody() _body: undefined): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.stop(actor));
   }
 
   @Get('running')
@@ -129,8 +128,8 @@ export class TimeEntriesController {
   @ApiOperation({ summary: "The caller's running timer", description: '200 with the entry, or 204 (empty body) when none runs.' })
   @ApiOkResponse({ type: TimeEntryDto, description: 'The running entry' })
   @ApiNoContentResponse({ description: 'No timer runs' })
-  async running(@Auth() auth: AuthContext, @Res({ passthrough: true }) res: FastifyReply): Promise<TimeEntryDto | undefined> {
-    const entry = await this.entries.running(actorFrom(auth));
+  async running(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: FastifyReply): Promise<TimeEntryDto | undefined> {
+    const entry = await this.entries.running(actor);
     if (!entry) {
       res.status(204);
       return undefined;
@@ -143,8 +142,8 @@ export class TimeEntriesController {
   @ApiOperation({ summary: 'Get a time entry', description: "Others' entries answer 404 without time-entries:read:all." })
   @ApiOkResponse({ type: TimeEntryDto, description: 'The entry' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async get(@Auth() auth: AuthContext, @Param('id', new UuidParamPipe('Time entry')) id: string): Promise<TimeEntryDto> {
-    return toTimeEntryDto(await this.entries.get(actorFrom(auth), id));
+  async get(@CurrentActor() actor: Actor, @Param('id', new UuidParamPipe('Time entry')) id: string): Promise<TimeEntryDto> {
+    return toTimeEntryDto(await this.entries.get(actor, id));
   }
 
   @Patch(':id')
@@ -163,11 +162,11 @@ export class TimeEntriesController {
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(CONFLICTS)
   async update(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Time entry')) id: string,
     @Body() body: UpdateTimeEntryDto,
   ): Promise<TimeEntryDto> {
-    return toTimeEntryDto(await this.entries.update(actorFrom(auth), id, body));
+    return toTimeEntryDto(await this.entries.update(actor, id, body));
   }
 
   @Delete(':id')
@@ -180,10 +179,10 @@ export class TimeEntriesController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse(NOT_FOUND)
   async delete(
-    @Auth() auth: AuthContext,
+    @CurrentActor() actor: Actor,
     @Param('id', new UuidParamPipe('Time entry')) id: string,
     @NoBody() _body: undefined,
   ): Promise<void> {
-    await this.entries.delete(actorFrom(auth), id);
+    await this.entries.delete(actor, id);
   }
 }

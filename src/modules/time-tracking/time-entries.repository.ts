@@ -4,7 +4,7 @@ import { ValidationFailedError } from '../../common/errors.js';
 import { isIsoDay, isIsoInstant } from '../../common/pagination.js';
 import { isUuid } from '../../common/uuid.js';
 import type { Prisma } from '../../generated/prisma-client/client.js';
-import { violatedConstraint } from './db-errors.js';
+import { constraintViolation } from '../../common/prisma-errors.js';
 import { dateOnly, isoDay } from './dates.js';
 import { DailyLimitExceededError, TimeEntryOverlapError, TimerAlreadyRunningError } from './time-tracking.errors.js';
 
@@ -93,7 +93,7 @@ export function toTimeEntryRecord(row: Row): TimeEntryRecord {
  * decides which answer fits (see TimeEntriesService.start).
  */
 function mapConstraint(err: unknown): never {
-  const v = violatedConstraint(err);
+  const v = constraintViolation(err);
   if (v?.sqlState === '23P01') throw new TimeEntryOverlapError();
   // The only unique rule an insert can break besides a (random) primary key.
   if (v?.sqlState === '23505' && v.constraint !== 'time_entries_pkey') throw new TimerAlreadyRunningError();

@@ -3,13 +3,14 @@ import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { Clock } from '../../common/clock.js';
 import { ForbiddenError, MissingCapabilityError, NotFoundError, ValidationFailedError } from '../../common/errors.js';
-import { SYSTEM_ROLES } from '../rbac/capabilities.js';
+import { SYSTEM_ROLES } from '../identity/index.js';
 import type { Actor } from './actor.js';
 import { ClientUserRecord, ClientUsersRepository } from './client-users.repository.js';
 import { ProjectRecord, ProjectsRepository } from './projects.repository.js';
 import { TasksRepository } from './tasks.repository.js';
 import { TimeEntriesRepository, TimeEntryRecord, TimeEntryWrite } from './time-entries.repository.js';
-import { MAX_DURATION_SECONDS, TimeEntriesService } from './time-entries.service.js';
+import { TimeEntriesService } from './time-entries.service.js';
+import { MAX_DURATION_SECONDS } from './time-fields.js';
 import { ProjectArchivedError, TimeEntryOverlapError, TimerAlreadyRunningError } from './time-tracking.errors.js';
 
 const NOW = new Date('2026-03-25T12:00:00Z');

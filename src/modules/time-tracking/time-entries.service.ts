@@ -1,27 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
-import { ErrorDetail, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors.js';
+import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors.js';
 import { decodeCursor, Page, toPage } from '../../common/pagination.js';
 import type { Actor } from './actor.js';
 import { ClientUsersRepository } from './client-users.repository.js';
-import { isCalendarDay, localDay, truncateToSecond } from './dates.js';
+import { localDay, truncateToSecond } from './dates.js';
 import { ProjectRecord, ProjectsRepository } from './projects.repository.js';
 import { TasksRepository } from './tasks.repository.js';
 import { cursorOf, isTimeEntryCursor, TimeEntriesRepository, TimeEntryRecord, TimeEntryWrite } from './time-entries.repository.js';
 import { NoRunningTimerError, ProjectArchivedError, TimeEntryOverlapError, TimerAlreadyRunningError } from './time-tracking.errors.js';
 import { policy } from './time-tracking.policy.js';
+import { MAX_DURATION_SECONDS, resolveMergedTimes, resolveNewTimes, TimeFieldsInput } from './time-fields.js';
 
-export const MAX_DURATION_SECONDS = 86_400;
+export type { TimeFieldsInput } from './time-fields.js';
+
 /** How far past now a timer's start may be carried to follow an entry that ended within the current second or two. */
 const MAX_TIMER_CARRY_MS = 5_000;
-
-/** Time fields of a request: one of {startTime, endTime}, {startTime, duration} or {date, duration}. */
-export interface TimeFieldsInput {
-  startTime?: string | Date;
-  endTime?: string | Date;
-  duration?: number;
-  date?: string;
-}
 
 export interface CreateTimeEntryInput extends TimeFieldsInput {
   projectId: string;
@@ -55,22 +49,6 @@ export interface ListTimeEntriesInput {
   limit?: number;
   cursor?: string;
 }
-
-interface ResolvedTimes {
-  date: string;
-  startTime: Date | null;
-  endTime: Date | null;
-  duration: number | null;
-}
-
-type Shape = 'timed' | 'duration' | 'running';
-
-function shapeOf(e: { startTime: Date | null; endTime: Date | null }): Shape {
-  if (!e.startTime) return 'duration';
-  return e.endTime ? 'timed' : 'running';
-}
-
-const SHAPE_HELP = 'give one of {startTime, endTime}, {startTime, duration} or {date, duration}';
 
 /**
  * Time entries and timers, with every rule of the contract. The database
@@ -130,7 +108,7 @@ export class TimeEntriesService {
     const timeZone = await this.timeZoneOf(actor, ownerId, { mustBeActive: true });
     const project = await this.projectForEntry(actor, input.projectId, ownerId);
     const taskId = await this.checkTask(input.taskId ?? null, project.id);
-    const times = this.resolveNew(input, timeZone);
+    const times = resolveNewTimes(input, timeZone, this.clock.now());
     return this.write(null, {
       userId: ownerId,
       projectId: project.id,
@@ -149,7 +127,7 @@ export class TimeEntriesService {
     const projectChanged = input.projectId !== undefined && input.projectId !== current.projectId;
     const project = await this.projectForEntry(actor, input.projectId ?? current.projectId, current.userId);
     const taskId = await this.checkTask(input.taskId !== undefined ? input.taskId : current.taskId, project.id);
-    const times = this.resolveMerged(current, input, timeZone);
+    const times = resolveMergedTimes(current, input, timeZone, this.clock.now());
     return this.write(current.id, {
       userId: current.userId,
       projectId: project.id,
@@ -285,123 +263,5 @@ export class TimeEntriesService {
     const task = await this.tasks.findById(taskId);
     if (!task || task.projectId !== projectId) throw ValidationFailedError.field('taskId', "taskId must be a task of the entry's project");
     return task.id;
-  }
-
-  private resolveNew(input: TimeFieldsInput, timeZone: string): ResolvedTimes {
-    const has = {
-      startTime: input.startTime !== undefined && input.startTime !== null,
-      endTime: input.endTime !== undefined && input.endTime !== null,
-      duration: input.duration !== undefined && input.duration !== null,
-      date: input.date !== undefined && input.date !== null,
-    };
-    const details: ErrorDetail[] = [];
-    if (has.endTime && has.duration) details.push({ field: 'duration', message: 'give either endTime or duration, not both' });
-    if (has.date && (has.startTime || has.endTime)) {
-      details.push({
-        field: 'date',
-        message: "date goes only with duration (a duration-only entry); a timed entry's date is the local day of its startTime",
-      });
-    }
-    if (has.endTime && !has.startTime) details.push({ field: 'startTime', message: 'startTime is required with endTime' });
-    if (details.length === 0) {
-      if (has.startTime && has.endTime) return this.timed(input.startTime!, { endTime: input.endTime! }, timeZone);
-      if (has.startTime && has.duration) return this.timed(input.startTime!, { duration: input.duration! }, timeZone);
-      if (has.date && has.duration) return this.durationOnly(input.date!, input.duration!, timeZone);
-      if (has.startTime)
-        details.push({
-          field: 'endTime',
-          message: `endTime or duration is required with startTime (${SHAPE_HELP}; POST /time-entries/start runs a timer)`,
-        });
-      else if (has.duration) details.push({ field: 'date', message: `date or startTime is required with duration (${SHAPE_HELP})` });
-      else if (has.date) details.push({ field: 'duration', message: 'duration is required with date' });
-      else details.push({ field: 'startTime', message: `the entry has no time: ${SHAPE_HELP}` });
-    }
-    throw new ValidationFailedError(`Invalid time fields: ${SHAPE_HELP}`, details);
-  }
-
-  /**
-   * A PATCH's time fields merged with the entry's current shape: a complete
-   * shape replaces it; otherwise the given fields replace their counterparts
-   * and the rest is kept (a timed entry keeps its start; a duration-only one
-   * its date or duration). Mixing a date with clock times is refused.
-   */
-  private resolveMerged(current: TimeEntryRecord, input: TimeFieldsInput, timeZone: string): ResolvedTimes {
-    const given = (['startTime', 'endTime', 'duration', 'date'] as const).filter((k) => input[k] !== undefined && input[k] !== null);
-    if (given.length === 0) {
-      return { date: current.date, startTime: current.startTime, endTime: current.endTime, duration: current.duration };
-    }
-    const set = new Set<string>(given);
-    const complete = (set.has('startTime') && (set.has('endTime') || set.has('duration'))) || (set.has('date') && set.has('duration'));
-    if (complete || (set.has('endTime') && set.has('duration')) || (set.has('date') && (set.has('startTime') || set.has('endTime')))) {
-      return this.resolveNew(input, timeZone);
-    }
-    const shape = shapeOf(current);
-    if (shape === 'duration') {
-      if (set.has('date')) return this.durationOnly(input.date!, current.duration!, timeZone);
-      if (set.has('duration')) return this.durationOnly(current.date, input.duration!, timeZone);
-      // startTime or endTime alone on a duration-only entry: not enough to place it in time.
-      return this.resolveNew(input, timeZone);
-    }
-    if (set.has('date')) {
-      throw ValidationFailedError.field(
-        'date',
-        "a timed entry's date is the local day of its startTime; give {date, duration} to make it duration-only",
-      );
-    }
-    const start = current.startTime!;
-    if (set.has('startTime')) {
-      if (shape === 'running') return this.runningFrom(input.startTime!, timeZone);
-      return this.timed(input.startTime!, { endTime: current.endTime! }, timeZone);
-    }
-    if (set.has('endTime')) return this.timed(start, { endTime: input.endTime! }, timeZone);
-    return this.timed(start, { duration: input.duration! }, timeZone);
-  }
-
-  private parseInstant(value: string | Date, field: string): Date {
-    const d = value instanceof Date ? new Date(value.getTime()) : new Date(value);
-    if (Number.isNaN(d.getTime())) throw ValidationFailedError.field(field, `${field} must be an ISO-8601 date-time`);
-    return truncateToSecond(d);
-  }
-
-  private checkDuration(duration: number, field: string): void {
-    if (!Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_SECONDS) {
-      throw ValidationFailedError.field(field, `an entry lasts 1 second to 24 hours (${MAX_DURATION_SECONDS} s)`);
-    }
-  }
-
-  private timed(startValue: string | Date, end: { endTime: string | Date } | { duration: number }, timeZone: string): ResolvedTimes {
-    const now = this.clock.now();
-    const startTime = this.parseInstant(startValue, 'startTime');
-    let endTime: Date;
-    let endField: string;
-    if ('endTime' in end) {
-      endTime = this.parseInstant(end.endTime, 'endTime');
-      endField = 'endTime';
-      if (endTime.getTime() <= startTime.getTime()) throw ValidationFailedError.field('endTime', 'endTime must be after startTime');
-    } else {
-      this.checkDuration(end.duration, 'duration');
-      endTime = new Date(startTime.getTime() + end.duration * 1000);
-      endField = 'duration';
-    }
-    const duration = Math.round((endTime.getTime() - startTime.getTime()) / 1000);
-    this.checkDuration(duration, endField);
-    if (startTime.getTime() > now.getTime()) throw ValidationFailedError.field('startTime', 'startTime must not be in the future');
-    if (endTime.getTime() > now.getTime()) throw ValidationFailedError.field(endField, 'the entry must not end in the future');
-    return { date: localDay(startTime, timeZone), startTime, endTime, duration };
-  }
-
-  private runningFrom(startValue: string | Date, timeZone: string): ResolvedTimes {
-    const startTime = this.parseInstant(startValue, 'startTime');
-    if (startTime.getTime() > this.clock.now().getTime())
-      throw ValidationFailedError.field('startTime', 'startTime must not be in the future');
-    return { date: localDay(startTime, timeZone), startTime, endTime: null, duration: null };
-  }
-
-  private durationOnly(date: string, duration: number, timeZone: string): ResolvedTimes {
-    if (!isCalendarDay(date)) throw ValidationFailedError.field('date', 'date must be a valid date YYYY-MM-DD');
-    this.checkDuration(duration, 'duration');
-    const today = localDay(this.clock.now(), timeZone);
-    if (date > today) throw ValidationFailedError.field('date', `date must not be after the user's today (${today}, ${timeZone})`);
-    return { date, startTime: null, endTime: null, duration };
   }
 }

@@ -1,10 +1,6 @@
-import { OptionalNotNull } from '../../../common/validators.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsIanaTimeZone } from '../../rbac/time-zone.js';
-import { UserProfileDto, UserRoleDto } from '../../rbac/dto/user.dto.js';
-import { SLUG_PATTERN } from '../../clients/slug.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { UserProfileDto, UserRoleDto } from '../../identity/index.js';
 
 /**
  * The password of the examples: signup, then login, 2FA disable and the password change with the same
@@ -12,53 +8,7 @@ import { SLUG_PATTERN } from '../../clients/slug.js';
  */
 export const EXAMPLE_PASSWORD = 'CorrectHorse42';
 
-const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
-
 // ---------------------------------------------------------------- requests
-
-export class SignupDto {
-  @ApiProperty({ example: 'Acme GmbH', minLength: 1, maxLength: 200 })
-  @trim()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  companyName: string;
-
-  @ApiPropertyOptional({
-    example: 'acme',
-    pattern: SLUG_PATTERN.source,
-    description: 'A taken slug is 409 CONFLICT; when omitted it is derived from companyName and numbered if taken (acme, acme-2, …)',
-  })
-  @OptionalNotNull()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case letters, digits and inner hyphens (1–63 characters)' })
-  slug?: string;
-
-  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 200 })
-  @trim()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name: string;
-
-  @ApiProperty({ example: 'ada@acme.example', maxLength: 254 })
-  @trim()
-  @IsString()
-  @MaxLength(254)
-  @IsEmail({}, { message: 'email must be an e-mail address' })
-  email: string;
-
-  @ApiProperty({ minLength: 10, maxLength: 1024, example: EXAMPLE_PASSWORD })
-  @IsString()
-  @MinLength(10, { message: 'password must be at least 10 characters' })
-  @MaxLength(1024)
-  password: string;
-
-  @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC' })
-  @OptionalNotNull()
-  @IsIanaTimeZone()
-  timeZone?: string;
-}
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@acme.example' })
@@ -165,11 +115,6 @@ export class TokenPairDto {
 export class LoginResponseDto extends TokenPairDto {
   @ApiProperty({ type: UserProfileDto })
   user: UserProfileDto;
-}
-
-export class SignupResponseDto extends LoginResponseDto {
-  @ApiProperty({ type: ClientSummaryDto })
-  client: ClientSummaryDto;
 }
 
 export class TwoFactorChallengeDto {

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { MissingCapabilityError, UnauthenticatedError } from '../../../common/errors.js';
 import { REQUIRED_CAPABILITIES } from '../auth.constants.js';
-import type { Capability } from '../../rbac/capabilities.js';
+import type { Capability } from '../../identity/index.js';
 
 /** Step 4: the caller holds every capability the route requires (fails closed). */
 @Injectable()

@@ -1,36 +1,25 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { Clock } from '../../../common/clock.js';
-import { DomainError, MissingCapabilityError } from '../../../common/errors.js';
-import type { Actor } from '../../time-tracking/actor.js';
-import { ProjectsService } from '../../time-tracking/projects.service.js';
-import { TimeEntriesService } from '../../time-tracking/time-entries.service.js';
-import { ReportsService } from '../../time-tracking/reports.service.js';
-import { toTimeEntryDto } from '../../time-tracking/dto/time-entry.dto.js';
-import type { ProjectName } from '../../time-tracking/projects.repository.js';
-import type { TimeEntryRecord } from '../../time-tracking/time-entries.repository.js';
+import { MissingCapabilityError } from '../../../common/errors.js';
 import {
+  type Actor,
+  ProjectsService,
+  TimeEntriesService,
+  ReportsService,
+  toTimeEntryDto,
+  type ProjectName,
+  type TimeEntryRecord,
   NoRunningTimerError,
-  ProjectArchivedError,
-  TimeEntryOverlapError,
   DailyLimitExceededError,
   TimerAlreadyRunningError,
-} from '../../time-tracking/time-tracking.errors.js';
+  MAX_DURATION_SECONDS,
+} from '../../time-tracking/index.js';
 import { parseMessage, warmUp } from '../nlu/index.js';
-import type { Intent, ProjectRef } from '../nlu/types.js';
+import type { Intent } from '../nlu/types.js';
 import type { AssistantAnswer, ChatAction, TimeEntryWithProject } from './actions.js';
-import { formatClock, formatDay, formatDuration, formatPeriod, listNames } from './format.js';
+import { formatClock, formatDay, formatDuration, formatPeriod } from './format.js';
 import { LlmAssistant } from './llm-assistant.js';
-
-const MAX_SECONDS = 86_400;
-const MAX_CANDIDATES = 20;
-
-const HELP_TEXT =
-  'I can log time ("log 2h on Website Redesign yesterday", "worked 9-12:30 on Acme API: code review"), ' +
-  'start and stop timers ("start a timer on Mobile App", "stop the timer") and answer questions about your hours ' +
-  '("how many hours did I log this week?", "time per project last week").';
-
-type Resolution = { project: ProjectName } | { answer: AssistantAnswer };
+import { clarify, localToday, refusalAnswer, resolveProject, smalltalk, withProject } from './replies.js';
 
 /**
  * The time-tracking assistant. It understands a message with the built-in
@@ -91,7 +80,7 @@ export class AssistantService implements OnApplicationBootstrap {
       case 'status':
         return this.status(actor, projects, now);
       case 'smalltalk':
-        return this.smalltalk(intent.kind);
+        return smalltalk(intent.kind);
     }
   }
 
@@ -101,7 +90,7 @@ export class AssistantService implements OnApplicationBootstrap {
     projects: ProjectName[],
     now: Date,
   ): Promise<AssistantAnswer> {
-    const resolved = this.resolveProject(intent.project, projects, 'log this time to');
+    const resolved = resolveProject(intent.project, projects, 'log this time to');
     if ('answer' in resolved) return resolved.answer;
     const project = resolved.project;
     if (intent.unclearDay !== undefined) {
@@ -111,10 +100,10 @@ export class AssistantService implements OnApplicationBootstrap {
     if (!Number.isFinite(seconds) || seconds <= 0) {
       return clarify('The duration has to be more than zero. How long did you work?');
     }
-    if (seconds > MAX_SECONDS) {
+    if (seconds > MAX_DURATION_SECONDS) {
       return clarify(`That's ${formatDuration(seconds)}, but one entry can be at most 24 hours. How long did you work?`);
     }
-    const today = this.today(actor, now);
+    const today = localToday(actor, now);
     if (intent.date > today || (intent.endTime && intent.endTime.getTime() > now.getTime())) {
       return clarify("That's in the future: I can only log time that has already happened. When did you work?");
     }
@@ -146,7 +135,7 @@ export class AssistantService implements OnApplicationBootstrap {
     intent: Extract<Intent, { type: 'start_timer' }>,
     projects: ProjectName[],
   ): Promise<AssistantAnswer> {
-    const resolved = this.resolveProject(intent.project, projects, 'track');
+    const resolved = resolveProject(intent.project, projects, 'track');
     if ('answer' in resolved) return resolved.answer;
     const project = resolved.project;
     try {
@@ -174,7 +163,7 @@ export class AssistantService implements OnApplicationBootstrap {
       const project = await this.projects.findVisible(actor, entry.projectId);
       const name = project?.name ?? 'the project';
       return {
-        reply: `Stopped the timer on ${name}: ${formatDuration(entry.duration ?? 0)} logged for ${formatDay(entry.date, this.today(actor, now)).replace(/^on /, '')}.`,
+        reply: `Stopped the timer on ${name}: ${formatDuration(entry.duration ?? 0)} logged for ${formatDay(entry.date, localToday(actor, now)).replace(/^on /, '')}.`,
         actions: [{ type: 'timer.stopped', timeEntry: { ...toTimeEntryDto(entry), projectName: name } as TimeEntryWithProject }],
       };
     } catch (err) {
@@ -191,7 +180,7 @@ export class AssistantService implements OnApplicationBootstrap {
   private async report(actor: Actor, intent: Extract<Intent, { type: 'report' }>, projects: ProjectName[]): Promise<AssistantAnswer> {
     let project: ProjectName | undefined;
     if (intent.project.status !== 'none') {
-      const resolved = this.resolveProject(intent.project, projects, 'report on', { allowArchived: true });
+      const resolved = resolveProject(intent.project, projects, 'report on', { allowArchived: true });
       if ('answer' in resolved) return resolved.answer;
       project = resolved.project;
     }
@@ -234,7 +223,7 @@ export class AssistantService implements OnApplicationBootstrap {
   }
 
   private async status(actor: Actor, projects: ProjectName[], now: Date): Promise<AssistantAnswer> {
-    const today = this.today(actor, now);
+    const today = localToday(actor, now);
     const running = await this.entries.running(actor);
     const summary = await this.reports.summary(actor, { from: today, to: today, userId: actor.userId, groupBy: 'project' });
     const project = running ? projects.find((p) => p.id === running.projectId) : undefined;
@@ -257,92 +246,11 @@ export class AssistantService implements OnApplicationBootstrap {
     };
   }
 
-  private smalltalk(kind: 'greeting' | 'thanks' | 'help' | 'other'): AssistantAnswer {
-    switch (kind) {
-      case 'thanks':
-        return { reply: "You're welcome! Anything else to log?", actions: [] };
-      case 'greeting':
-        return { reply: `Hi! ${HELP_TEXT}`, actions: [] };
-      case 'help':
-        return { reply: HELP_TEXT, actions: [] };
-      default:
-        return { reply: `I'm not sure what you mean. ${HELP_TEXT}`, actions: [] };
-    }
-  }
-
-  /** A matched, usable project, or the question to ask instead. */
-  private resolveProject(ref: ProjectRef, projects: ProjectName[], purpose: string, opts: { allowArchived?: boolean } = {}): Resolution {
-    const active = projects.filter((p) => !p.archived).map((p) => p.name);
-    const candidates = active.slice(0, MAX_CANDIDATES);
-    switch (ref.status) {
-      case 'none':
-        if (active.length === 0)
-          return {
-            answer: clarify("You don't belong to any project yet, so there's nowhere to log time. Ask a manager to add you to one."),
-          };
-        return { answer: clarify(`Which project should I ${purpose}? ${listNames(candidates)}?`, candidates) };
-      case 'unknown':
-        return {
-          answer: clarify(
-            active.length
-              ? `I couldn't find a project called "${ref.query}". Which one did you mean: ${listNames(candidates)}?`
-              : `I couldn't find a project called "${ref.query}".`,
-            candidates,
-          ),
-        };
-      case 'ambiguous': {
-        const names = ref.candidates.map((c) => c.name);
-        return { answer: clarify(`"${ref.query}" matches several projects: ${listNames(names)}. Which one?`, names) };
-      }
-      case 'matched': {
-        const project = projects.find((p) => p.id === ref.project.id);
-        if (!project) return { answer: clarify(`I couldn't find a project called "${ref.project.name}".`, candidates) };
-        if (project.archived && !opts.allowArchived) {
-          return {
-            answer: clarify(`${project.name} is archived, so I can't log time to it. Which project should I use instead?`, candidates),
-          };
-        }
-        return { project };
-      }
-    }
-  }
-
-  /** Service refusals become questions; nothing was changed. */
+  /** Service refusals become questions; anything unexpected is logged and rethrown. */
   private refusal(err: unknown, project: ProjectName, actor: Actor, projects: ProjectName[]): AssistantAnswer {
-    if (err instanceof TimeEntryOverlapError) {
-      // In the user's words: the other entry's project and local times, not its id and UTC instants.
-      const other = err.other;
-      const what = other
-        ? `your ${projects.find((p) => p.id === other.projectId)?.name ?? 'other'} entry ${formatClock(other.startTime, actor.timeZone)}–` +
-          (other.endTime ? formatClock(other.endTime, actor.timeZone) : 'now, a running timer') +
-          ` ${formatDay(DateTime.fromJSDate(other.startTime).setZone(actor.timeZone).toISODate()!, this.today(actor, this.clock.now()))}`
-        : 'time you already logged';
-      return clarify(`That would overlap ${what}. Nothing was logged. Which time should I use instead?`);
-    }
-    if (err instanceof DailyLimitExceededError) {
-      return clarify('That would put more than 24 hours on that day. Nothing was logged. Which day or duration should I use instead?');
-    }
-    if (err instanceof ProjectArchivedError) return clarify(`${project.name} is archived, so I can't log time to it.`);
-    if (err instanceof MissingCapabilityError) throw err; // answered in respond
-    if (err instanceof DomainError && (err.status === 403 || err.status === 404)) {
-      return clarify(`You can't log time to ${project.name} (you're not a member of it). Which project should I use?`);
-    }
-    if (err instanceof DomainError && err.status === 400) {
-      return clarify(`I couldn't log that: ${err.details?.[0]?.message ?? err.message}.`);
-    }
+    const answer = refusalAnswer(err, project, actor, projects, this.clock.now());
+    if (answer) return answer;
     this.logger.error(err);
     throw err;
   }
-
-  private today(actor: Actor, now: Date): string {
-    return DateTime.fromJSDate(now).setZone(actor.timeZone).toISODate()!;
-  }
-}
-
-function clarify(question: string, candidates?: string[]): AssistantAnswer {
-  return { reply: question, actions: [{ type: 'clarification', question, ...(candidates && candidates.length ? { candidates } : {}) }] };
-}
-
-function withProject(entry: TimeEntryRecord, project: ProjectName | undefined): TimeEntryWithProject {
-  return { ...(toTimeEntryDto(entry) as unknown as Record<string, unknown>), projectName: project?.name ?? '' } as TimeEntryWithProject;
 }

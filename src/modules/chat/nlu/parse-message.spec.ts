@@ -8,7 +8,7 @@ import {
   type ProjectExpectation,
   SAMPLE_CASES,
   SAMPLE_PROJECTS,
-} from './cases.js';
+} from '../../../../test/fixtures/nlu-cases.js';
 import { parseMessage } from './index.js';
 import type { Intent, NluProject, ParseContext, ProjectRef } from './types.js';
 

@@ -1,4 +1,5 @@
-import { allowedEdits, compact, editDistance, isSingleTransposition } from './fuzzy.js';
+import { compact } from './fuzzy.js';
+import { candidates, Gram, gramNode, prepare, TIER, tierOf } from './project-names.js';
 import { DETERMINERS, NON_NAME, NOT_GERUNDS, SLOT_PREPOSITIONS } from './lexicon.js';
 import type { NluProject, ProjectRef } from './types.js';
 import type { Span, Utterance, Word } from './utterance.js';
@@ -8,23 +9,6 @@ export interface ProjectResolution {
   /** The words that named the project (matched or not), so the description leaves them out. */
   span: Span | null;
 }
-
-/**
- * How strongly some words name a project, best first. The gaps matter more
- * than the numbers: any exact or near-exact name beats any fragment, so
- * "Webshop" is Webshop even though "Website Redesign" shares its prefix, while
- * a fragment that fits two names equally ("Web") stays ambiguous.
- */
-const TIER = {
-  exact: 100, // "acme api", "Acme-API"
-  near: 90, // minus 5 per typo: "website redesing"
-  words: 80, // several whole words of the name: "client portal" of "Big Client Portal"
-  wordPrefixes: 75, // each word starts a name word, in order: "mob app", "web redes"
-  word: 70, // one whole word: "mobile", "redesign"
-  nearWord: 60, // one word with a typo: "mobil"
-  prefix: 50, // "web", "acm"
-  infix: 40, // "shop"
-} as const;
 
 /** Fragments this weak count only where a project is expected: "log 1h on web", not "fixing the web form". */
 const WEAK_BELOW = TIER.nearWord;
@@ -53,7 +37,6 @@ const SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', "i've", "we've", "i'd"
  *   are scored once; once the budget is spent the rest of the message is not
  *   searched for projects.
  */
-const CANDIDATE_LIMIT = 24;
 const GRAM_WORDS = 8;
 const TIER_BUDGET = 200_000;
 /** At most this many full names are looked for, longest first, and this many mentions kept. */
@@ -235,143 +218,6 @@ function scanOf(u: Utterance): Scan {
     firstContent: words.find((w) => !NON_NAME.has(w.text)),
     labelAt: label === null ? Number.MAX_SAFE_INTEGER : label.index,
   };
-}
-
-interface Gram {
-  /** Each word compacted. */
-  parts: string[];
-  /** All words compacted together. */
-  joined: string;
-  /** Neither first nor last word is filler: only then may the gram match loosely. */
-  loose: boolean;
-}
-
-/** A gram in the trie of a message's grams: its tiers against the candidates, once computed, and where it was offered. */
-interface GramNode {
-  next: Map<string, GramNode>;
-  strict: [Name, number][] | null;
-  loose: [Name, number][] | null;
-  offered: Set<number>;
-}
-
-const gramNode = (): GramNode => ({ next: new Map(), strict: null, loose: null, offered: new Set() });
-
-/** A project name as the matcher compares it, prepared once per message. */
-interface Name {
-  project: NluProject;
-  /** Position in the caller's list: candidates tie in that order. */
-  order: number;
-  compact: string;
-  words: string[];
-  wordSet: ReadonlySet<string>;
-}
-
-/** Per list of projects (one parse reads the same list several times). */
-const prepared = new WeakMap<NluProject[], Name[]>();
-
-function prepare(projects: NluProject[]): Name[] {
-  let names = prepared.get(projects);
-  if (names === undefined) {
-    names = projects.map((project, order) => {
-      const words = nameWords(project.name);
-      return { project, order, compact: compact(project.name), words, wordSet: new Set(words) };
-    });
-    prepared.set(projects, names);
-  }
-  return names;
-}
-
-/**
- * The names worth scoring against these words: all of them when there are
- * few, else the CANDIDATE_LIMIT that share the most with the message through
- * an index of their words, word starts and three-letter pieces (so a typo
- * like "websit redesing" or a fragment like "shop" still finds its name),
- * plus every name mentioned in full. A name that shares none of these with
- * the message could only match through a typo in its first letters.
- */
-function candidates(names: Name[], words: Word[], exact: readonly ExactMention[]): Name[] {
-  if (names.length <= CANDIDATE_LIMIT) return names;
-  // What the message offers: whole words, their first two letters, their three-letter pieces.
-  const said = new Set<string>();
-  const starts = new Set<number>();
-  const pieces = new Set<number>();
-  for (const word of words) {
-    const c = compact(word.text);
-    if (c.length === 0 || said.has(c)) continue;
-    said.add(c);
-    starts.add(pair(c));
-    for (let k = 0; k + 3 <= c.length; k++) pieces.add(triple(c, k));
-  }
-  const scored: [Name, number][] = [];
-  for (const name of names) {
-    let score = 0;
-    for (const w of name.wordSet) {
-      if (said.has(w)) score += 4;
-      if (starts.has(pair(w))) score += 1;
-      for (let k = 0; k + 3 <= w.length; k++) if (pieces.has(triple(w, k))) score += 1;
-    }
-    if (score > 0) scored.push([name, score]);
-  }
-  const chosen = scored
-    .sort(([a, x], [b, y]) => y - x || a.order - b.order)
-    .slice(0, CANDIDATE_LIMIT)
-    .map(([name]) => name);
-  for (const m of exact) if (!chosen.some((n) => n.project === m.project)) chosen.push(names.find((n) => n.project === m.project)!);
-  return chosen.sort((a, b) => a.order - b.order);
-}
-
-/** The first two UTF-16 units of a word as one number (one unit for a one-letter word). */
-const pair = (w: string): number => w.charCodeAt(0) * 65_536 + (w.length > 1 ? w.charCodeAt(1) : 0);
-/** Three UTF-16 units from `k` as one number. */
-const triple = (w: string, k: number): number => (w.charCodeAt(k) * 65_536 + w.charCodeAt(k + 1)) * 65_536 + w.charCodeAt(k + 2);
-
-/** Lower-case words of a project name: "Acme-API" → ["acme", "api"]. */
-function nameWords(name: string): string[] {
-  return name
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0);
-}
-
-function tierOf(gram: Gram, name: Name): number {
-  const c = gram.joined;
-  if (c.length === 0) return 0;
-  if (c === name.compact) return TIER.exact;
-  if (!gram.loose) return 0;
-  const n = gram.parts.length;
-  if (n <= name.words.length + 1 && name.compact.length >= 5) {
-    const limit = allowedEdits(name.compact.length);
-    const d = editDistance(c, name.compact, limit);
-    if (d <= limit) return TIER.near - 5 * d;
-  }
-  if (n > 1) {
-    if (isOrderedSubset(gram.parts, name.words)) return TIER.words;
-    if (isWordwisePrefix(gram.parts, name.words)) return TIER.wordPrefixes;
-    return n <= name.words.length && name.compact.startsWith(c) ? TIER.prefix : 0;
-  }
-  if (name.wordSet.has(c)) return TIER.word;
-  if (name.words.some((nw) => nearWord(c, nw))) return TIER.nearWord;
-  if (c.length >= 3 && (name.compact.startsWith(c) || name.words.some((nw) => nw.startsWith(c)))) return TIER.prefix;
-  if (c.length >= 4 && name.compact.includes(c)) return TIER.infix;
-  return 0;
-}
-
-function nearWord(word: string, nameWord: string): boolean {
-  if (nameWord.length <= 4) return nameWord.length === 4 && isSingleTransposition(word, nameWord);
-  const limit = Math.min(allowedEdits(nameWord.length), allowedEdits(word.length) || 1);
-  return editDistance(word, nameWord, limit) <= limit;
-}
-
-/** "mob app" against "mobile app": every word begins the next name word (three letters at least). */
-function isWordwisePrefix(parts: string[], of: string[]): boolean {
-  if (parts.length > of.length) return false;
-  return parts.every((p, k) => p === of[k] || (p.length >= 3 && of[k].startsWith(p)));
-}
-
-function isOrderedSubset(words: string[], of: string[]): boolean {
-  let k = 0;
-  for (const w of of) if (k < words.length && words[k] === w) k++;
-  return k === words.length;
 }
 
 function isGerund(w: Word): boolean {

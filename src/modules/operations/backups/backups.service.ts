@@ -17,7 +17,7 @@ import { quoteIdent } from '../../../database/sql.js';
 import { TenantConnectionManager } from '../../../database/tenant-connection-manager.js';
 import { TenantDatabasesService } from '../../../database/tenant-databases.service.js';
 import { TenantRegistryService } from '../../../database/tenant-registry.service.js';
-import type { ClientRecord } from '../../clients/clients.repository.js';
+import type { ClientRecord } from '../../clients/index.js';
 import { BackupIntegrityError } from '../operations.errors.js';
 import { BackupRecord, BackupsRepository } from './backups.repository.js';
 import { extractedPath, extractTarGz, sha256File, writeTarGz } from './tar.js';

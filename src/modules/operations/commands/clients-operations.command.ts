@@ -1,7 +1,15 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { ClientsService } from '../../clients/clients.service.js';
-import { ClientsRepository, type ClientRecord } from '../../clients/clients.repository.js';
-import { CliFailure, CliUsageError, collect, print, printTable, truncate } from '../../clients/commands/cli-support.js';
+import {
+  ClientsService,
+  ClientsRepository,
+  type ClientRecord,
+  CliFailure,
+  CliUsageError,
+  collect,
+  print,
+  printTable,
+  truncate,
+} from '../../clients/index.js';
 import { ClientHealthService } from '../health/client-health.service.js';
 import { OperationsService } from '../operations.service.js';
 import { printJob } from './jobs.command.js';

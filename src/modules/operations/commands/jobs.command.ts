@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { CliUsageError, print, printTable, truncate } from '../../clients/commands/cli-support.js';
+import { CliUsageError, print, printTable, truncate } from '../../clients/index.js';
 import { JOB_STATUSES, JOB_TYPES, type JobRecord, type JobStatus } from '../jobs/job.types.js';
 import { JobsService } from '../jobs/jobs.service.js';
 

@@ -6,8 +6,7 @@ import { migrate } from '../../../database/migrator.js';
 import { quoteIdent } from '../../../database/sql.js';
 import { TEMPLATE_DATABASE, TenantDatabasesService } from '../../../database/tenant-databases.service.js';
 import { TenantRegistryService } from '../../../database/tenant-registry.service.js';
-import type { ClientRecord } from '../../clients/clients.repository.js';
-import { safeErrorMessage } from '../../clients/redact.js';
+import { type ClientRecord, safeErrorMessage } from '../../clients/index.js';
 import { diffSchemas, SchemaSnapshot, snapshotSchema } from './schema-snapshot.js';
 
 export interface ClientHealth {

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../../common/dto/error-response.dto.js';
 import { UuidParamPipe } from '../../../common/uuid-param.pipe.js';
-import { RequireCapabilities } from '../../auth/decorators.js';
+import { RequireCapabilities } from '../../auth/index.js';
 import { JobDto, JobPageDto, ListJobsQueryDto, toJobDto } from '../dto/operations.dto.js';
 import { JobsService } from './jobs.service.js';
 

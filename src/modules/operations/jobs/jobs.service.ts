@@ -5,7 +5,7 @@ import { NotFoundError } from '../../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../../common/pagination.js';
 import { constraintViolation } from '../../../common/prisma-errors.js';
 import { MainPrismaService } from '../../../database/main-prisma.service.js';
-import { safeErrorMessage } from '../../clients/redact.js';
+import { safeErrorMessage } from '../../clients/index.js';
 import { JobConflictError } from '../operations.errors.js';
 import { JobQueueService } from './job-queue.service.js';
 import { JOB_TYPES, type JobContext, type JobHandler, type JobRecord, type JobStatus, type JobType } from './job.types.js';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ALL_CAPABILITIES, CAPABILITIES } from '../capabilities.js';
+import { ALL_CAPABILITIES, CAPABILITIES } from '../../identity/index.js';
 
 export class CapabilityDto {
   @ApiProperty({ example: 'time-entries:read:all', enum: ALL_CAPABILITIES })

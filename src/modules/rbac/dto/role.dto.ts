@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { ALL_CAPABILITIES } from '../capabilities.js';
+import { ALL_CAPABILITIES } from '../../identity/index.js';
 import type { RoleRow } from '../roles.repository.js';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));

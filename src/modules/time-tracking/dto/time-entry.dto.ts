@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination.js';
 import type { TimeEntryRecord } from '../time-entries.repository.js';
+import { MAX_DURATION_SECONDS } from '../time-fields.js';
 import { OptionalDay, OptionalInstant, OptionalNotNull, QueryBoolean } from './validators.js';
 
 const SHAPES =
@@ -78,11 +79,11 @@ export class CreateTimeEntryDto {
   @OptionalInstant()
   endTime?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 86400, example: 5400, description: 'Seconds, 1 to 86400' })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_DURATION_SECONDS, example: 5400, description: `Seconds, 1 to ${MAX_DURATION_SECONDS}` })
   @OptionalNotNull()
   @IsInt()
   @Min(1)
-  @Max(86400)
+  @Max(MAX_DURATION_SECONDS)
   duration?: number;
 
   @ApiPropertyOptional({
@@ -139,11 +140,11 @@ export class UpdateTimeEntryDto {
   @OptionalInstant()
   endTime?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 86400 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_DURATION_SECONDS })
   @OptionalNotNull()
   @IsInt()
   @Min(1)
-  @Max(86400)
+  @Max(MAX_DURATION_SECONDS)
   duration?: number;
 
   @ApiPropertyOptional({ format: 'date' })

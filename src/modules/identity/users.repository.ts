@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 import type { Prisma } from '../../generated/prisma-main/client.js';
 import { ConflictError } from '../../common/errors.js';
+import { constraintViolation } from '../../common/prisma-errors.js';
+import { assertUnderQuota } from '../../database/quota.js';
+import { normalizeEmail } from './email.js';
 
 export interface UserRow {
   id: string;
@@ -58,6 +61,22 @@ function toRow(u: SelectedUser): UserWithRolesRow {
   };
 }
 
+/** A user row with its roles and each role's capability keys: what authorization resolves a caller from. */
+export interface UserWithCapabilitiesRow extends Omit<UserRow, 'createdAt'> {
+  roles: { id: string; key: string | null; name: string; capabilities: string[] }[];
+}
+
+/** A new user: the password already hashed; roles by system key and/or id. */
+export interface NewUserRow {
+  clientId: string | null;
+  email: string;
+  name: string;
+  passwordHash: string;
+  timeZone?: string;
+  roleKeys?: string[];
+  roleIds?: string[];
+}
+
 /** The change would leave the client without an active client-admin. */
 export class LastClientAdminError extends ConflictError {
   constructor() {
@@ -69,6 +88,46 @@ export class LastClientAdminError extends ConflictError {
 @Injectable()
 export class UsersRepository {
   constructor(private readonly main: MainPrismaService) {}
+
+  /**
+   * Inserts the user with its roles; with `quota`, only while the user's
+   * client has fewer users (409 QUOTA_EXCEEDED), counted under the quota's lock
+   * in the insert's transaction. A taken e-mail is a 409 on `email`.
+   */
+  async create(user: NewUserRow, quota?: number): Promise<{ id: string; email: string }> {
+    const clientId = user.clientId;
+    if (quota === undefined || !clientId) return insertUser(this.main, user);
+    return this.main.$transaction(async (tx) => {
+      await assertUnderQuota(tx, 'users', quota, () => tx.user.count({ where: { clientId } }), clientId);
+      return insertUser(tx, user);
+    });
+  }
+
+  /** The user with roles and capability keys; a role deleted while this was read no longer counts. */
+  async findWithCapabilities(id: string): Promise<UserWithCapabilitiesRow | null> {
+    const u = await this.main.user.findUnique({
+      where: { id },
+      include: { roles: { include: { role: { include: { capabilities: true } } } } },
+    });
+    if (!u) return null;
+    return {
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      clientId: u.clientId,
+      timeZone: u.timeZone,
+      isActive: u.isActive,
+      twoFactorEnabled: u.twoFactorEnabled,
+      roles: u.roles
+        .filter((ur) => ur.role !== null)
+        .map((ur) => ({
+          id: ur.role.id,
+          key: ur.role.key,
+          name: ur.role.name,
+          capabilities: ur.role.capabilities.map((rc) => rc.capability),
+        })),
+    };
+  }
 
   async findCredentialsByEmail(email: string): Promise<CredentialsRow | null> {
     return this.main.user.findUnique({
@@ -149,6 +208,33 @@ export class UsersRepository {
 }
 
 type Tx = Prisma.TransactionClient;
+
+async function insertUser(tx: Tx, input: NewUserRow): Promise<{ id: string; email: string }> {
+  const roles = await tx.role.findMany({
+    where: { OR: [{ key: { in: input.roleKeys ?? [] } }, { id: { in: input.roleIds ?? [] } }] },
+    select: { id: true },
+  });
+  try {
+    return await tx.user.create({
+      data: {
+        clientId: input.clientId,
+        email: normalizeEmail(input.email),
+        name: input.name.trim(),
+        passwordHash: input.passwordHash,
+        timeZone: input.timeZone ?? 'UTC',
+        roles: { create: roles.map((r) => ({ roleId: r.id })) },
+      },
+      select: { id: true, email: true },
+    });
+  } catch (err) {
+    if (constraintViolation(err)?.sqlState === '23505') {
+      throw new ConflictError('A user with this e-mail already exists', 'CONFLICT', [
+        { field: 'email', message: 'email is already taken' },
+      ]);
+    }
+    throw err;
+  }
+}
 
 /** Changes to who administers a client are serialized per client (its registry row), so two cannot each remove "the other" admin. */
 async function lockClient(tx: Tx, clientId: string): Promise<void> {

@@ -1,0 +1,2 @@
+/** The chat module's public API. */
+export { ChatModule } from './chat.module.js';

@@ -1,0 +1,2 @@
+/** The impersonation module's public API. */
+export { ImpersonationModule } from './impersonation.module.js';

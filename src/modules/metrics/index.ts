@@ -1,0 +1,3 @@
+/** The metrics module's public API. */
+export { MetricsModule } from './metrics.module.js';
+export { MetricsService } from './metrics.service.js';

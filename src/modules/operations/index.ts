@@ -1,0 +1,2 @@
+/** The operations module's public API. */
+export { OperationsModule } from './operations.module.js';

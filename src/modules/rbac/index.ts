@@ -1,0 +1,2 @@
+/** The rbac module's public API. */
+export { RbacModule } from './rbac.module.js';
