@@ -12,6 +12,8 @@ import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js
 import { PasswordService } from './password.service.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { PASSPORT_OPTIONS } from './auth.constants.js';
+import { AccessTokensRepository } from './access-tokens.repository.js';
+import { AccessTokenUsageService } from './access-token-usage.service.js';
 
 const providers = [
   AuthContextService,
@@ -23,6 +25,8 @@ const providers = [
   CapabilitiesGuard,
   ImpersonationPolicyGuard,
   PasswordService,
+  AccessTokensRepository,
+  AccessTokenUsageService,
 ];
 
 /** Authentication and authorization plumbing every feature module's routes use. */

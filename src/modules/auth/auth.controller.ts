@@ -16,7 +16,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import type { AuthContext } from './auth-context.js';
-import { Auth, RequireCapabilities } from './decorators.js';
+import { Auth, NotWithAccessToken, RequireCapabilities } from './decorators.js';
 import { ClientInfo } from './client-meta.decorator.js';
 import type { ClientMeta } from './sessions.service.js';
 import { AuthService } from './auth.service.js';
@@ -45,7 +45,8 @@ const THROTTLED = {
   description: 'RATE_LIMITED: too many failures for this account or IP; see the Retry-After header (seconds)',
   type: ErrorResponseDto,
 };
-const NOT_IMPERSONATING = "FORBIDDEN with an impersonation token (credential management is the account holder's), IMPERSONATION_READ_ONLY";
+const NOT_IMPERSONATING =
+  "FORBIDDEN with an impersonation token or a personal access token (credential management is the account holder's), IMPERSONATION_READ_ONLY";
 
 @ApiTags('auth')
 @Controller('auth')
@@ -143,6 +144,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({
@@ -158,6 +160,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({
@@ -184,6 +187,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({ summary: 'Change the password', description: "Ends the caller's other sessions; the current one stays." })
@@ -197,6 +201,7 @@ export class AuthController {
   }
 
   @Post('2fa/setup')
+  @NotWithAccessToken()
   @HttpCode(200)
   @RequireCapabilities()
   @ApiOperation({
@@ -211,6 +216,7 @@ export class AuthController {
   }
 
   @Post('2fa/enable')
+  @NotWithAccessToken()
   @HttpCode(200)
   @RequireCapabilities()
   @ApiOperation({
@@ -227,6 +233,7 @@ export class AuthController {
   }
 
   @Post('2fa/disable')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({

@@ -10,11 +10,13 @@ import { ThrottleService } from './throttle.service.js';
 import { TwoFactorRepository } from './two-factor.repository.js';
 import { TwoFactorService } from './two-factor.service.js';
 import { ClientSummaryRepository } from './client-summary.repository.js';
+import { AccessTokensController } from './access-tokens.controller.js';
+import { AccessTokensService } from './access-tokens.service.js';
 
-/** Signup, login, 2FA, refresh rotation and sessions (`/auth`). */
+/** Signup, login, 2FA, refresh rotation, sessions and personal access tokens (`/auth`). */
 @Module({
   imports: [RbacModule, ClientsModule],
-  controllers: [AuthController],
+  controllers: [AuthController, AccessTokensController],
   providers: [
     AuthService,
     SessionsRepository,
@@ -24,6 +26,7 @@ import { ClientSummaryRepository } from './client-summary.repository.js';
     TwoFactorRepository,
     TwoFactorService,
     ClientSummaryRepository,
+    AccessTokensService,
   ],
   exports: [SessionsService, ThrottleService],
 })
