@@ -6,6 +6,8 @@ import { ImpersonationModule } from './modules/impersonation/impersonation.modul
 import { TimeTrackingModule } from './modules/time-tracking/time-tracking.module.js';
 import { ChatModule } from './modules/chat/chat.module.js';
 import { OperationsModule } from './modules/operations/operations.module.js';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
+import { ConditionalRequestsModule } from './modules/conditional-requests/conditional-requests.module.js';
 
 /** The product's feature modules. */
 export const FEATURE_MODULES: Type[] = [
@@ -16,4 +18,6 @@ export const FEATURE_MODULES: Type[] = [
   TimeTrackingModule,
   ChatModule,
   OperationsModule,
+  IdempotencyModule,
+  ConditionalRequestsModule,
 ];

@@ -15,6 +15,7 @@ import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities } from '../auth/decorators.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/conditional-requests.decorators.js';
 import { CapabilityDto, capabilityCatalog } from './dto/capability.dto.js';
 import { CreateRoleDto, RoleDto, RolePageDto, UpdateRoleDto } from './dto/role.dto.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
@@ -57,6 +58,7 @@ export class RolesController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities('roles:read')
   @ApiOperation({
     summary: 'Read one role',
@@ -84,6 +86,7 @@ export class RolesController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('role', (c: RolesController, auth, id) => c.get(auth, id))
   @RequireCapabilities('roles:manage')
   @ApiOperation({
     summary: 'Change a client role',
@@ -100,6 +103,7 @@ export class RolesController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('role', (c: RolesController, auth, id) => c.get(auth, id))
   @HttpCode(204)
   @RequireCapabilities('roles:manage')
   @ApiOperation({ summary: 'Delete a client role', description: 'Users holding it lose it at once.' })

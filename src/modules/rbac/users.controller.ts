@@ -14,6 +14,7 @@ import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities } from '../auth/decorators.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/conditional-requests.decorators.js';
 import { CreateUserDto, SetUserRolesDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { UserAdminService } from './user-admin.service.js';
@@ -52,6 +53,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities('users:read')
   @ApiOperation({ summary: 'Read one user of the client', description: SCOPE })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -62,6 +64,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('user', (c: UsersController, auth, id) => c.get(auth, id))
   @RequireCapabilities('users:manage')
   @ApiOperation({
     summary: 'Change a user (name, time zone, active flag)',
@@ -81,6 +84,7 @@ export class UsersController {
   }
 
   @Put(':id/roles')
+  @ConditionalWrite('user', (c: UsersController, auth, id) => c.get(auth, id))
   @RequireCapabilities('roles:assign')
   @ApiOperation({
     summary: "Replace a user's roles",

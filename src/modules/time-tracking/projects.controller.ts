@@ -12,6 +12,7 @@ import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/conditional-requests.decorators.js';
 import { actorFrom } from './actor.js';
 import {
   CreateProjectDto,
@@ -61,6 +62,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities()
   @ApiOperation({
     summary: 'Get a project',
@@ -73,6 +75,7 @@ export class ProjectsController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('project', (c: ProjectsController, auth, id) => c.get(auth, id))
   @RequireCapabilities('projects:manage')
   @ApiOperation({ summary: 'Change a project', description: '`archived: false` restores an archived project.' })
   @ApiOkResponse({ type: ProjectDto, description: 'The changed project' })
@@ -87,6 +90,7 @@ export class ProjectsController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('project', (c: ProjectsController, auth, id) => c.get(auth, id))
   @HttpCode(204)
   @RequireCapabilities('projects:manage')
   @ApiOperation({

@@ -11,6 +11,7 @@ import {
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/conditional-requests.decorators.js';
 import { actorFrom } from './actor.js';
 import { CreateTaskDto, ListTasksQueryDto, TaskDto, TaskPageDto, toTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { TasksService } from './tasks.service.js';
@@ -48,6 +49,7 @@ export class TasksController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities()
   @ApiOperation({
     summary: 'Get a task',
@@ -60,6 +62,7 @@ export class TasksController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('task', (c: TasksController, auth, id) => c.get(auth, id))
   @RequireCapabilities('tasks:manage')
   @ApiOperation({ summary: 'Change a task', description: '`null` clears description, assigneeId and dueDate.' })
   @ApiOkResponse({ type: TaskDto, description: 'The changed task' })
@@ -73,6 +76,7 @@ export class TasksController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('task', (c: TasksController, auth, id) => c.get(auth, id))
   @HttpCode(204)
   @RequireCapabilities('tasks:manage')
   @ApiOperation({ summary: 'Delete a task', description: 'A hard delete (then 404). Its time entries keep their time and lose the task.' })

@@ -14,6 +14,7 @@ import type { FastifyReply } from 'fastify';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { Auth, RequireCapabilities, TenantScoped } from '../auth/decorators.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/conditional-requests.decorators.js';
 import { actorFrom } from './actor.js';
 import {
   CREATE_TIME_ENTRY_EXAMPLES,
@@ -139,6 +140,7 @@ export class TimeEntriesController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities()
   @ApiOperation({ summary: 'Get a time entry', description: "Others' entries answer 404 without time-entries:read:all." })
   @ApiOkResponse({ type: TimeEntryDto, description: 'The entry' })
@@ -148,6 +150,7 @@ export class TimeEntriesController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('time-entry', (c: TimeEntriesController, auth, id) => c.get(auth, id))
   @RequireCapabilities()
   @ApiOperation({
     summary: 'Change a time entry',
@@ -171,6 +174,7 @@ export class TimeEntriesController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('time-entry', (c: TimeEntriesController, auth, id) => c.get(auth, id))
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({
