@@ -7,6 +7,8 @@ import { TimeTrackingModule } from './modules/time-tracking/index.js';
 import { ChatModule } from './modules/chat/index.js';
 import { OperationsModule } from './modules/operations/index.js';
 import { OnboardingModule } from './modules/onboarding/index.js';
+import { IdempotencyModule } from './modules/idempotency/index.js';
+import { ConditionalRequestsModule } from './modules/conditional-requests/index.js';
 
 /** The product's feature modules. */
 export const FEATURE_MODULES: Type[] = [
@@ -18,4 +20,6 @@ export const FEATURE_MODULES: Type[] = [
   ChatModule,
   OperationsModule,
   OnboardingModule,
+  IdempotencyModule,
+  ConditionalRequestsModule,
 ];

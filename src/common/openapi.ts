@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { ErrorResponseDto } from './dto/error-response.dto.js';
 
 type Operation = {
-  parameters?: { in?: string }[];
+  parameters?: { in?: string; name?: string }[];
   requestBody?: unknown;
   responses?: Record<string, { description?: string; content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
   security?: { bearer?: unknown }[];
@@ -83,7 +83,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }, 'metrics');
   for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
   const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorResponseDto] });
-  return markPublicOperations(completeErrorResponses(document));
+  return markPublicOperations(documentConditionalRequests(documentIdempotencyKeys(completeErrorResponses(document))));
 }
 
 /**
@@ -154,4 +154,99 @@ function methodsAndOperations(document: OpenAPIObject): [string, Operation][] {
     }
   }
   return found;
+}
+
+/**
+ * `Idempotency-Key` on every POST of a signed-in caller (IdempotencyInterceptor):
+ * the header, the replay marker on success answers, and the 409s it adds.
+ */
+export function documentIdempotencyKeys(document: OpenAPIObject): OpenAPIObject {
+  for (const [method, op] of methodsAndOperations(document)) {
+    const signedIn = (op.security ?? []).some((s) => 'bearer' in s);
+    if (method !== 'post' || !signedIn || !op.responses) continue;
+    op.parameters = [
+      ...(op.parameters ?? []),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Makes the POST safe to retry: a repeat by the same user with the same key, method, path and body within 24 hours gets the first answer ' +
+          '(status and body, with `Idempotent-Replayed: true`) and does nothing again; requests arriving at once with one key run once and all get that answer. ' +
+          '1–255 printable ASCII characters, e.g. a UUID. Answers 400 VALIDATION_FAILED and 429 and 5xx are not kept (the key can be retried).',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
+        example: '5f0c2a8e-1b7d-4c1e-9f5a-2d3b4c5d6e7f',
+      } as { in: string; name: string },
+    ];
+    for (const [status, response] of Object.entries(op.responses)) {
+      if (Number(status) < 300) {
+        response.headers = {
+          ...response.headers,
+          'Idempotent-Replayed': {
+            description: '`true` when this is the kept answer of an earlier request with the same Idempotency-Key',
+            schema: { type: 'string', enum: ['true'] },
+          },
+        };
+      }
+    }
+    const reuse =
+      'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used by this user for another request within 24 hours; CONFLICT: the first request with this key is still running after 30 s';
+    const conflict = op.responses['409'];
+    if (conflict) conflict.description = `${conflict.description ?? ''}; ${reuse}`;
+    else op.responses['409'] = { description: reuse, content: ERROR_BODY };
+  }
+  return document;
+}
+
+/**
+ * ETags and conditional requests on the operations marked by
+ * `@ConditionalRead()` / `@ConditionalWrite()` (the `x-ftc-conditional`
+ * extension, removed here): `ETag` on the answers, `If-None-Match` → 304 on
+ * reads, `If-Match` → 412 PRECONDITION_FAILED on writes.
+ */
+export function documentConditionalRequests(document: OpenAPIObject): OpenAPIObject {
+  const etag = { ETag: { description: 'Strong entity tag of the representation in this answer', schema: { type: 'string' } } };
+  for (const [method, op] of methodsAndOperations(document)) {
+    const marked = op as Operation & { 'x-ftc-conditional'?: 'read' | 'write' };
+    const kind = marked['x-ftc-conditional'];
+    if (!kind || !op.responses) continue;
+    delete marked['x-ftc-conditional'];
+    if (kind === 'read') {
+      op.parameters = [
+        ...(op.parameters ?? []),
+        {
+          name: 'If-None-Match',
+          in: 'header',
+          required: false,
+          description: 'ETags of representations the caller holds (or `*`): when one is current the answer is 304 without a body',
+          schema: { type: 'string' },
+        } as { in: string; name: string },
+      ];
+      if (op.responses['200']) op.responses['200'].headers = { ...etag, ...op.responses['200'].headers };
+      op.responses['304'] = { description: 'Not modified: the representation is the one If-None-Match names', headers: etag };
+    } else {
+      op.parameters = [
+        ...(op.parameters ?? []),
+        {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description:
+            'Apply only if the resource is still this ETag (from its GET, or `*`); otherwise 412 PRECONDITION_FAILED and nothing changes. ' +
+            'Of concurrent writes sent with the same ETag exactly one applies.',
+          schema: { type: 'string' },
+        } as { in: string; name: string },
+      ];
+      if (method === 'patch' || method === 'put') {
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (Number(status) < 300 && status !== '204') response.headers = { ...etag, ...response.headers };
+        }
+      }
+      op.responses['412'] = {
+        description: 'PRECONDITION_FAILED: If-Match does not name the current ETag; nothing changed',
+        content: ERROR_BODY,
+      };
+    }
+  }
+  return document;
 }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { AppConfigService } from '../config/config.service.js';
 import { pgConfigFromUrl } from './sql.js';
 
-export type InvalidationKind = 'client' | 'user' | 'session' | 'impersonation' | 'role' | 'all';
+export type InvalidationKind = 'client' | 'user' | 'session' | 'impersonation' | 'role' | 'access-token' | 'all';
 export interface Invalidation {
   kind: InvalidationKind;
   id: string;

@@ -8,9 +8,12 @@
  *    nothing of client A changes; lists of client B never show A's ids;
  *  - platform admins on tenant-scoped routes → 403 TENANT_REQUIRED;
  *  - every policy decision holds whatever the URL text carries after the
- *    route (`#`, `?`, `;`, encoded slashes): decisions use the matched route.
+ *    route (`#`, `?`, `;`, encoded slashes): decisions use the matched route;
+ *  - personal access tokens meet the same rules: revoked, expired or forged
+ *    ones → 401, a member's → 403 on admin routes, client B's → 404 on A's ids.
  */
 import { SYSTEM_ROLES } from '../../src/modules/identity/capabilities.js';
+import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from '../helpers/test-app.js';
 import {
   badTokens,
@@ -32,6 +35,8 @@ interface RouteClass {
   tenant?: boolean;
   /** Client B's admin calling with client A's ids: expected statuses (404 by default); 'none' when the route takes no foreign id. */
   cross: Cross;
+  /** Refuses personal access tokens (403 FORBIDDEN): credential and session management, impersonation. */
+  noPat?: true;
 }
 
 const ANY: string[] = [];
@@ -46,13 +51,16 @@ const ROUTES: Record<string, RouteClass> = {
   'POST /api/v1/auth/login': { caps: 'public', cross: 'none' },
   'POST /api/v1/auth/2fa/verify': { caps: 'public', cross: 'none' },
   'POST /api/v1/auth/refresh': { caps: 'public', cross: 'none' },
-  'POST /api/v1/auth/logout': { caps: ANY, cross: 'none' },
-  'POST /api/v1/auth/logout-all': { caps: ANY, cross: 'none' },
+  'POST /api/v1/auth/logout': { caps: ANY, cross: 'none', noPat: true },
+  'POST /api/v1/auth/logout-all': { caps: ANY, cross: 'none', noPat: true },
   'GET /api/v1/auth/me': { caps: ANY, cross: 'none' },
-  'POST /api/v1/auth/password': { caps: ANY, cross: 'none' },
-  'POST /api/v1/auth/2fa/setup': { caps: ANY, cross: 'none' },
-  'POST /api/v1/auth/2fa/enable': { caps: ANY, cross: 'none' },
-  'POST /api/v1/auth/2fa/disable': { caps: ANY, cross: 'none' },
+  'POST /api/v1/auth/password': { caps: ANY, cross: 'none', noPat: true },
+  'POST /api/v1/auth/2fa/setup': { caps: ANY, cross: 'none', noPat: true },
+  'POST /api/v1/auth/2fa/enable': { caps: ANY, cross: 'none', noPat: true },
+  'POST /api/v1/auth/2fa/disable': { caps: ANY, cross: 'none', noPat: true },
+  'POST /api/v1/auth/tokens': { caps: ANY, cross: 'none', noPat: true },
+  'GET /api/v1/auth/tokens': { caps: ANY, cross: 'none' },
+  'DELETE /api/v1/auth/tokens/{id}': { caps: ANY, cross: {} },
   'GET /api/v1/users': { caps: ['users:read'], tenant: true, cross: 'none' },
   'POST /api/v1/users': {
     caps: ['users:manage'],
@@ -87,6 +95,7 @@ const ROUTES: Record<string, RouteClass> = {
   'GET /api/v1/jobs/{id}': { caps: ['clients:manage'], cross: 'none' },
   'POST /api/v1/impersonation': {
     caps: ['impersonation:start'],
+    noPat: true,
     cross: { body: (a) => ({ userId: a.member.userId, reason: 'cross-tenant probe' }) },
   },
   'POST /api/v1/impersonation/{id}/end': { caps: ANY, cross: {} },
@@ -143,6 +152,8 @@ let ops: Operation[];
 let a: WorldTenant;
 let b: WorldTenant;
 let platform: Caller;
+/** Personal access tokens that must no longer work: one revoked, one expired. */
+let deadPats: Record<string, string>;
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -194,6 +205,19 @@ beforeAll(async () => {
   ops = operationsOf(await openApi(http));
   platform = await platformAdmin(t);
   [a, b] = [await buildTenant(t, http, 'IsoA'), await buildTenant(t, http, 'IsoB')];
+  const revoked = (await http.json('POST', `${API}/auth/tokens`, a.admin.token, { name: 'revoked' })).body as { id: string; token: string };
+  expect((await http.json('GET', `${API}/auth/me`, revoked.token)).status).toBe(200);
+  expect((await http.json('DELETE', `${API}/auth/tokens/${revoked.id}`, a.admin.token)).status).toBe(204);
+  const expiresAt = new Date(Date.now() + 1_000).toISOString();
+  const expired = (await http.json('POST', `${API}/auth/tokens`, a.admin.token, { name: 'expired', expiresAt })).body as { token: string };
+  expect((await http.json('GET', `${API}/auth/me`, expired.token)).status).toBe(200);
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now() + 50)));
+  deadPats = {
+    'revoked access token': revoked.token,
+    'expired access token': expired.token,
+    'forged access token': `ftc_pat_${'A'.repeat(43)}`,
+    'truncated access token': a.adminPat.slice(0, -1),
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -211,7 +235,7 @@ describe('isolation matrix generated from the OpenAPI document', () => {
   });
 
   it('answers every protected route with 401 for missing, tampered, alg:none, refresh, expired, foreign-secret and other bad tokens', async () => {
-    const tokens = { 'no token': null as string | null, ...badTokens(a.admin.token, TEST_JWT_SECRET, a.admin.refreshToken) };
+    const tokens = { 'no token': null as string | null, ...badTokens(a.admin.token, TEST_JWT_SECRET, a.admin.refreshToken), ...deadPats };
     const protectedOps = ops.filter((o) => o.secured);
     const problems: string[] = [];
     let count = 0;
@@ -229,7 +253,7 @@ describe('isolation matrix generated from the OpenAPI document', () => {
     expect(problems).toEqual([]);
   });
 
-  it('answers a member with 403 FORBIDDEN on every route needing a capability members lack', async () => {
+  it("answers a member's access token and session with 403 FORBIDDEN on every route needing a capability members lack", async () => {
     const memberCaps = new Set<string>(SYSTEM_ROLES.member);
     const adminOnly = ops.filter((o) => {
       const caps = ROUTES[o.key].caps;
@@ -237,10 +261,15 @@ describe('isolation matrix generated from the OpenAPI document', () => {
     });
     const problems: string[] = [];
     for (const op of adminOnly) {
-      const p = expectError(await call(op, a.member.token, a), 403, 'FORBIDDEN', `${op.key} as member`);
-      if (p) problems.push(p);
+      for (const [kind, token] of [
+        ['session', a.member.token],
+        ['access token', a.memberPat],
+      ]) {
+        const p = expectError(await call(op, token, a), 403, 'FORBIDDEN', `${op.key} as member (${kind})`);
+        if (p) problems.push(p);
+      }
     }
-    console.log(`isolation: ${adminOnly.length} routes × member → 403`);
+    console.log(`isolation: ${adminOnly.length} routes × member (session and access token) → 403`);
     expect(adminOnly.length).toBeGreaterThanOrEqual(20);
     expect(problems).toEqual([]);
   });
@@ -252,19 +281,53 @@ describe('isolation matrix generated from the OpenAPI document', () => {
     const problems: string[] = [];
     for (const op of crossOps) {
       const cross = ROUTES[op.key].cross as Exclude<Cross, 'none'>;
-      const res = await call(op, b.admin.token, a);
-      const expected = cross.expect ?? [404];
-      if (!expected.includes(res.status))
-        problems.push(`${op.key} with A's ids as B's admin: expected ${expected.join('/')}, got ${res.status} ${res.text.slice(0, 200)}`);
-      else if (contractErrorProblem(res)) problems.push(`${op.key}: ${contractErrorProblem(res)}`);
+      for (const [kind, token] of [
+        ['session', b.admin.token],
+        ['access token', b.adminPat],
+      ]) {
+        const res = await call(op, token, a);
+        const expected = kind === 'access token' && ROUTES[op.key].noPat ? [403] : (cross.expect ?? [404]);
+        if (!expected.includes(res.status))
+          problems.push(
+            `${op.key} with A's ids as B's admin (${kind}): expected ${expected.join('/')}, got ${res.status} ${res.text.slice(0, 200)}`,
+          );
+        else if (contractErrorProblem(res)) problems.push(`${op.key}: ${contractErrorProblem(res)}`);
+      }
     }
-    console.log(`isolation: ${crossOps.length} routes × another client's ids → 404`);
+    console.log(`isolation: ${crossOps.length} routes × another client's ids (session and access token) → 404`);
     expect(problems).toEqual([]);
     expect(await fingerprint(t.db.adminUrl, [a.databaseName])).toEqual(before);
     expect((await http.json('GET', `${API}/users/${a.member.userId}`, a.admin.token)).body).toEqual(memberBefore);
     // A's impersonation session still runs: B could not end it.
     const sessions = await http.json('GET', `${API}/impersonation/sessions?active=true`, a.admin.token);
     expect((sessions.body as { data: { id: string }[] }).data.map((s) => s.id)).toContain(a.ids.impersonation);
+  });
+
+  // A leaked token must not become lasting control of the account: no new credentials, sessions or impersonations from one.
+  it('refuses a personal access token with 403 FORBIDDEN on credential, session and impersonation routes, changing nothing', async () => {
+    // Last uses of tokens are written every few seconds: the tokens themselves are compared by id.
+    const state = async () => {
+      const fp = await fingerprint(t.db.adminUrl, [t.db.name]);
+      delete fp[`${t.db.name}.personal_access_tokens`];
+      const tokens = await t.get(MainPrismaService).personalAccessToken.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
+      return { fp, tokens };
+    };
+    const before = await state();
+    const refused = ops.filter((o) => ROUTES[o.key].noPat);
+    const problems: string[] = [];
+    for (const op of refused) {
+      const body = op.key === 'POST /api/v1/impersonation' ? { userId: a.member.userId, reason: 'from a token' } : validBody(op, a);
+      const p = expectError(
+        await http.json(op.method, pathFor(op, a), a.adminPat, body),
+        403,
+        'FORBIDDEN',
+        `${op.key} with an access token`,
+      );
+      if (p) problems.push(p);
+    }
+    expect(refused.length).toBe(8);
+    expect(problems).toEqual([]);
+    expect(await state()).toEqual(before);
   });
 
   it("never shows client A's ids or e-mails in any list client B's admin can read", async () => {

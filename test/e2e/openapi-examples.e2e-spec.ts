@@ -90,6 +90,7 @@ describe('OpenAPI request examples', () => {
     const conversation = await send('POST /api/v1/conversations');
     await send('POST /api/v1/conversations/{id}/messages', { id: id(conversation) });
     await send('POST /api/v1/impersonation', {}, { userId: id(user) });
+    await send('POST /api/v1/auth/tokens');
 
     // Two-factor authentication: set up, enable with a TOTP code, sign in with a backup code, turn off with another.
     const setup = await t.http.post('/api/v1/auth/2fa/setup').set('authorization', `Bearer ${token}`).expect(200);

@@ -24,6 +24,9 @@ export interface WorldTenant {
   member: Caller;
   /** A read-only impersonation token of the admin's session over the member (`ids.impersonation`). */
   impersonationToken: string;
+  /** Personal access tokens: the admin's (`ids.tokens`) and the member's, both with every capability of their user. */
+  adminPat: string;
+  memberPat: string;
   /** Ids of real resources, by the collection name used in paths. */
   ids: Record<string, string>;
 }
@@ -44,7 +47,7 @@ export function yesterday(daysBack = 1): string {
   return new Date(Date.now() - daysBack * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A tenant made by POST /auth/signup, with a member, a custom role, a project, a task, a time entry, a conversation and an impersonation session. */
+/** A tenant made by POST /auth/signup, with a member, a custom role, a project, a task, a time entry, a conversation, an impersonation session and personal access tokens. */
 export async function buildTenant(t: TestApp, http: RawHttp, label: string): Promise<WorldTenant> {
   const tag = randomBytes(4).toString('hex');
   const slug = `${label.toLowerCase()}-${tag}`;
@@ -75,6 +78,14 @@ export async function buildTenant(t: TestApp, http: RawHttp, label: string): Pro
     await http.json('POST', `${API}/impersonation`, tok, { userId: member.userId, reason: 'reliability suite' }),
     'impersonation',
   );
+  const adminPat = ok<{ id: string; token: string }>(
+    await http.json('POST', `${API}/auth/tokens`, tok, { name: `${label} admin token` }),
+    'admin access token',
+  );
+  const memberPat = ok<{ token: string }>(
+    await http.json('POST', `${API}/auth/tokens`, member.token, { name: `${label} member token` }),
+    'member access token',
+  );
   const main = t.get(MainPrismaService);
   const row = await main.client.findUniqueOrThrow({ where: { id: clientId } });
   return {
@@ -84,6 +95,8 @@ export async function buildTenant(t: TestApp, http: RawHttp, label: string): Pro
     admin,
     member,
     impersonationToken: imp.accessToken,
+    adminPat: adminPat.token,
+    memberPat: memberPat.token,
     ids: {
       users: member.userId,
       roles: role.id,
@@ -93,6 +106,7 @@ export async function buildTenant(t: TestApp, http: RawHttp, label: string): Pro
       conversations: conversation.id,
       impersonation: imp.session.id,
       clients: clientId,
+      tokens: adminPat.id,
     },
   };
 }

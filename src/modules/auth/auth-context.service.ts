@@ -7,6 +7,8 @@ import { Capability, CAPABILITIES, isCapability, UsersRepository } from '../iden
 import { AuthStateRepository, ImpersonationState, SessionState } from './auth-state.repository.js';
 import { AccessTokenClaims, AuthContext, AuthenticatedUser } from './auth-context.js';
 import { isUuid } from '../../common/uuid.js';
+import { AccessTokensRepository, AccessTokenState } from './access-tokens.repository.js';
+import { hashAccessToken, isWellFormedAccessToken } from './access-token.js';
 
 /**
  * Resolves a verified token into the caller, checking on every request that
@@ -20,6 +22,9 @@ export class AuthContextService {
   private readonly users = new LRUCache<string, AuthenticatedUser | 'missing'>({ max: 50_000, ttl: 30_000 });
   private readonly sessions = new LRUCache<string, SessionState | 'missing'>({ max: 100_000, ttl: 30_000 });
   private readonly impersonations = new LRUCache<string, ImpersonationState | 'missing'>({ max: 10_000, ttl: 30_000 });
+  /** Personal access tokens by hash, and the hash of each cached token by id (revocation names the id). */
+  private readonly accessTokens = new LRUCache<string, AccessTokenState | 'missing'>({ max: 50_000, ttl: 30_000 });
+  private readonly accessTokenHashes = new LRUCache<string, string>({ max: 50_000, ttl: 30_000 });
   private generation = 0;
 
   constructor(
@@ -27,6 +32,7 @@ export class AuthContextService {
     private readonly state: AuthStateRepository,
     private readonly registry: TenantRegistryService,
     invalidation: InvalidationService,
+    private readonly accessTokenRows: AccessTokensRepository,
   ) {
     invalidation.subscribe((msg) => {
       this.generation++;
@@ -40,12 +46,20 @@ export class AuthContextService {
         case 'impersonation':
           this.impersonations.delete(msg.id);
           break;
+        case 'access-token': {
+          const hash = this.accessTokenHashes.get(msg.id);
+          if (hash) this.accessTokens.delete(hash);
+          this.accessTokenHashes.delete(msg.id);
+          break;
+        }
         case 'role':
         case 'all':
           this.users.clear();
           if (msg.kind === 'all') {
             this.sessions.clear();
             this.impersonations.clear();
+            this.accessTokens.clear();
+            this.accessTokenHashes.clear();
           }
           break;
         default:
@@ -84,12 +98,48 @@ export class AuthContextService {
     const user = await this.user(claims.sub);
     if (!user || !user.isActive) throw new UnauthenticatedError('The user is not active');
     if ((claims.clientId ?? null) !== user.clientId) throw new UnauthenticatedError('Invalid access token');
-    if (user.clientId) {
-      const client = await this.registry.get(user.clientId);
-      if (!client || client.status === 'deleted') throw new UnauthenticatedError('The client no longer exists');
-      if (!SERVING_STATUSES.includes(client.status)) throw new ClientSuspendedError();
-    }
+    await this.assertClientActive(user.clientId);
     return { user, sessionId: claims.sid, impersonation, claims };
+  }
+
+  /**
+   * Resolves a personal access token (`ftc_pat_…`): it must exist (a revoked
+   * one is deleted) and not have expired; its user must be active and its
+   * client active, as for a session. The caller holds the capabilities the
+   * token lists that the user holds now (all of the user's when it lists
+   * none), decided on every request so a role change acts at once.
+   */
+  async resolveAccessToken(token: string): Promise<AuthContext> {
+    if (!isWellFormedAccessToken(token)) throw new UnauthenticatedError('Invalid access token');
+    const hash = hashAccessToken(token);
+    const state = await this.cached(this.accessTokens, hash, async () => {
+      const found = await this.accessTokenRows.findStateByHash(hash);
+      if (found) this.accessTokenHashes.set(found.id, hash);
+      return found;
+    });
+    if (!state) throw new UnauthenticatedError('Invalid access token');
+    if (state.expiresAt !== null && state.expiresAt <= Date.now()) throw new UnauthenticatedError('The access token has expired');
+    const user = await this.user(state.userId);
+    if (!user || !user.isActive) throw new UnauthenticatedError('The user is not active');
+    await this.assertClientActive(user.clientId);
+    const listed = state.capabilities;
+    const capabilities =
+      listed === null ? user.capabilities : new Set(listed.filter((c): c is Capability => isCapability(c) && user.capabilities.has(c)));
+    return {
+      user: capabilities === user.capabilities ? user : { ...user, capabilities },
+      sessionId: state.id,
+      impersonation: null,
+      claims: { sub: user.id, clientId: user.clientId, sid: state.id, typ: 'access' },
+      accessToken: { id: state.id },
+    };
+  }
+
+  /** A client user's client must exist (401) and be serving, active or in maintenance (else 403 CLIENT_SUSPENDED). */
+  private async assertClientActive(clientId: string | null): Promise<void> {
+    if (!clientId) return;
+    const client = await this.registry.get(clientId);
+    if (!client || client.status === 'deleted') throw new UnauthenticatedError('The client no longer exists');
+    if (!SERVING_STATUSES.includes(client.status)) throw new ClientSuspendedError();
   }
 
   /** Cached user with roles and effective capabilities. */

@@ -38,6 +38,12 @@ export interface AuthContext {
   sessionId: string;
   impersonation: ImpersonationContext | null;
   claims: AccessTokenClaims;
+  /**
+   * Set when the caller presented a personal access token (then `sessionId`
+   * is the token's id, `claims` are derived from it, and `user.capabilities`
+   * are those the token lists that the user holds now).
+   */
+  accessToken?: { id: string };
 }
 
 declare module 'fastify' {

@@ -12,6 +12,8 @@ import { CapabilitiesGuard } from './guards/capabilities.guard.js';
 import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { PASSPORT_OPTIONS } from './auth.constants.js';
+import { AccessTokensRepository } from './access-tokens.repository.js';
+import { AccessTokenUsageService } from './access-token-usage.service.js';
 
 const providers = [
   AuthContextService,
@@ -23,6 +25,8 @@ const providers = [
   TenantGuard,
   CapabilitiesGuard,
   ImpersonationPolicyGuard,
+  AccessTokensRepository,
+  AccessTokenUsageService,
 ];
 
 /** Authentication and authorization plumbing every feature module's routes use. */

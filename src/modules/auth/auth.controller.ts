@@ -15,7 +15,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import type { AuthContext } from './auth-context.js';
-import { Auth, RequireCapabilities } from './decorators.js';
+import { Auth, NotWithAccessToken, RequireCapabilities } from './decorators.js';
 import { ClientInfo } from './client-meta.decorator.js';
 import type { ClientMeta } from './sessions.service.js';
 import { AuthService } from './auth.service.js';
@@ -40,7 +40,8 @@ const THROTTLED = {
   description: 'RATE_LIMITED: too many failures for this account or IP; see the Retry-After header (seconds)',
   type: ErrorResponseDto,
 };
-const NOT_IMPERSONATING = "FORBIDDEN with an impersonation token (credential management is the account holder's), IMPERSONATION_READ_ONLY";
+const NOT_IMPERSONATING =
+  "FORBIDDEN with an impersonation token or a personal access token (credential management is the account holder's), IMPERSONATION_READ_ONLY";
 
 @ApiTags('auth')
 @Controller('auth')
@@ -110,6 +111,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({
@@ -125,6 +127,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({
@@ -151,6 +154,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({ summary: 'Change the password', description: "Ends the caller's other sessions; the current one stays." })
@@ -164,6 +168,7 @@ export class AuthController {
   }
 
   @Post('2fa/setup')
+  @NotWithAccessToken()
   @HttpCode(200)
   @RequireCapabilities()
   @ApiOperation({
@@ -178,6 +183,7 @@ export class AuthController {
   }
 
   @Post('2fa/enable')
+  @NotWithAccessToken()
   @HttpCode(200)
   @RequireCapabilities()
   @ApiOperation({
@@ -194,6 +200,7 @@ export class AuthController {
   }
 
   @Post('2fa/disable')
+  @NotWithAccessToken()
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({

@@ -8,10 +8,12 @@ import { ThrottleService } from './throttle.service.js';
 import { TwoFactorRepository } from './two-factor.repository.js';
 import { TwoFactorService } from './two-factor.service.js';
 import { ClientSummaryRepository } from './client-summary.repository.js';
+import { AccessTokensController } from './access-tokens.controller.js';
+import { AccessTokensService } from './access-tokens.service.js';
 
-/** Login, 2FA, refresh rotation and sessions (`/auth`); signup is the onboarding module's. */
+/** Login, 2FA, refresh rotation, sessions and personal access tokens (`/auth`); signup is the onboarding module's. */
 @Module({
-  controllers: [AuthController],
+  controllers: [AuthController, AccessTokensController],
   providers: [
     AuthService,
     SessionsRepository,
@@ -21,6 +23,7 @@ import { ClientSummaryRepository } from './client-summary.repository.js';
     TwoFactorRepository,
     TwoFactorService,
     ClientSummaryRepository,
+    AccessTokensService,
   ],
   exports: [AuthService, SessionsService, ThrottleService],
 })

@@ -9,7 +9,7 @@ import { CapabilitiesGuard } from './guards/capabilities.guard.js';
 import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 
-import { ALLOW_OWN_IMPERSONATION_SESSION, REQUIRED_CAPABILITIES, TENANT_SCOPED } from './auth.constants.js';
+import { ALLOW_OWN_IMPERSONATION_SESSION, NOT_WITH_ACCESS_TOKEN, REQUIRED_CAPABILITIES, TENANT_SCOPED } from './auth.constants.js';
 
 export { REQUIRED_CAPABILITIES, TENANT_SCOPED };
 
@@ -49,6 +49,17 @@ export function TenantScoped() {
  */
 export function AllowDuringImpersonation(param: string) {
   return SetMetadata(ALLOW_OWN_IMPERSONATION_SESSION, param);
+}
+
+/**
+ * Refuses personal access tokens on this route (403 FORBIDDEN), decided by
+ * the authentication guard on this metadata: creating tokens, changing the
+ * password or 2FA, starting impersonation and ending sessions stay with the
+ * account holder, so a leaked token cannot be turned into lasting control of
+ * the account.
+ */
+export function NotWithAccessToken() {
+  return SetMetadata(NOT_WITH_ACCESS_TOKEN, true);
 }
 
 /** The resolved caller (`req.auth`). */

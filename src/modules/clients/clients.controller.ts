@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { RequireCapabilities } from '../auth/index.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/index.js';
 import { ClientsService } from './clients.service.js';
 import { ClientDto, ClientMigrationResultDto, ClientPageDto, toClientDto } from './dto/client.dto.js';
 import { CreateClientDto } from './dto/create-client.dto.js';
@@ -57,6 +58,7 @@ export class ClientsController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities('clients:read')
   @ApiOperation({
     summary: 'Get a client (deleted clients stay readable with status "deleted")',
@@ -70,6 +72,7 @@ export class ClientsController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('client', (c: ClientsController, _auth, id) => c.get(id))
   @RequireCapabilities('clients:manage')
   @ApiOperation({
     summary: 'Rename a client, suspend it, put it in maintenance, or make it active again',
@@ -107,6 +110,7 @@ export class ClientsController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('client', (c: ClientsController, _auth, id) => c.get(id))
   @HttpCode(204)
   @RequireCapabilities('clients:manage')
   @ApiOperation({

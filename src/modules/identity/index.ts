@@ -15,3 +15,4 @@ export {
   type CredentialsRow,
 } from './users.repository.js';
 export { UserProfileDto, UserRoleDto, toUserProfileDto } from './dto/user-profile.dto.js';
+export * from './grants.js';

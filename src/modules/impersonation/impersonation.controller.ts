@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
-import { type AuthContext, AllowDuringImpersonation, Auth, RequireCapabilities } from '../auth/index.js';
+import { type AuthContext, AllowDuringImpersonation, Auth, NotWithAccessToken, RequireCapabilities } from '../auth/index.js';
 import { ImpersonationSessionPageDto, StartImpersonationResponseDto } from './dto/impersonation-session.dto.js';
 import { ListImpersonationSessionsQueryDto } from './dto/list-impersonation-sessions.query.dto.js';
 import { StartImpersonationDto } from './dto/start-impersonation.dto.js';
@@ -30,6 +30,7 @@ export class ImpersonationController {
 
   @Post()
   @HttpCode(201)
+  @NotWithAccessToken()
   @ApiOperation({
     summary: 'Start impersonating a user',
     description:
@@ -52,7 +53,7 @@ export class ImpersonationController {
   @ApiConflictResponse({ description: 'IMPERSONATION_TARGET_INACTIVE: the user is deactivated', type: ErrorResponseDto })
   @ApiForbiddenResponse({
     description:
-      'FORBIDDEN (no impersonation:start), IMPERSONATION_SELF, IMPERSONATION_NESTED, IMPERSONATION_NOT_ALLOWED (target is a platform user/admin, ' +
+      'FORBIDDEN (no impersonation:start, or called with a personal access token), IMPERSONATION_SELF, IMPERSONATION_NESTED, IMPERSONATION_NOT_ALLOWED (target is a platform user/admin, ' +
       'holds capabilities you lack, or you are a platform user who is not a platform admin), IMPERSONATION_WRITES_NOT_ALLOWED ' +
       "(allowWrites without every write capability the target holds), CLIENT_SUSPENDED (yours or the target's client), IMPERSONATION_READ_ONLY",
     type: ErrorResponseDto,

@@ -1,11 +1,6 @@
 import { ConflictError, ForbiddenError } from '../../common/errors.js';
 
-/** Granting a capability the caller lacks, or a platform capability to a client role or user. */
-export class CapabilityNotGrantableError extends ForbiddenError {
-  constructor(capabilities: readonly string[]) {
-    super(`Capability not grantable: ${capabilities.join(', ')}`, 'CAPABILITY_NOT_GRANTABLE');
-  }
-}
+export { CapabilityNotGrantableError } from '../identity/index.js';
 
 export class SystemRoleReadonlyError extends ForbiddenError {
   constructor() {

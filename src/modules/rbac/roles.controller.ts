@@ -14,6 +14,7 @@ import {
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { type AuthContext, Auth, RequireCapabilities } from '../auth/index.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/index.js';
 import { CapabilityDto, capabilityCatalog } from './dto/capability.dto.js';
 import { CreateRoleDto, RoleDto, RolePageDto, UpdateRoleDto } from './dto/role.dto.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
@@ -56,6 +57,7 @@ export class RolesController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities('roles:read')
   @ApiOperation({
     summary: 'Read one role',
@@ -83,6 +85,7 @@ export class RolesController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('role', (c: RolesController, auth, id) => c.get(auth, id))
   @RequireCapabilities('roles:manage')
   @ApiOperation({
     summary: 'Change a client role',
@@ -99,6 +102,7 @@ export class RolesController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('role', (c: RolesController, auth, id) => c.get(auth, id))
   @HttpCode(204)
   @RequireCapabilities('roles:manage')
   @ApiOperation({ summary: 'Delete a client role', description: 'Users holding it lose it at once.' })

@@ -3,7 +3,7 @@ import { InvalidationService } from '../../database/invalidation.service.js';
 import { NotFoundError, TenantRequiredError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, PaginationQueryDto, toPage } from '../../common/pagination.js';
 import type { AuthContext } from '../auth/index.js';
-import { assertGrantable, parseCapabilities } from './grants.js';
+import { assertGrantable, parseCapabilities } from '../identity/index.js';
 import { RolesRepository } from './roles.repository.js';
 import { RoleNameTakenError, SystemRoleReadonlyError } from './rbac.errors.js';
 import { CreateRoleDto, RoleDto, toRoleDto, UpdateRoleDto } from './dto/role.dto.js';

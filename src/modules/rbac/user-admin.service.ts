@@ -4,7 +4,7 @@ import { InvalidationService } from '../../database/invalidation.service.js';
 import { ForbiddenError, MissingCapabilityError, NotFoundError, TenantRequiredError, ValidationFailedError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, PaginationQueryDto, toPage } from '../../common/pagination.js';
 import { type AuthContext, AuthContextService } from '../auth/index.js';
-import { assertAssignable, canManageUser } from './grants.js';
+import { assertAssignable, canManageUser } from '../identity/index.js';
 import { RolesRepository, RoleRow } from './roles.repository.js';
 import { UsersRepository, UserWithRolesRow, UsersService, canonicalTimeZone } from '../identity/index.js';
 import { CreateUserDto, SetUserRolesDto, toUserDto, UpdateUserDto, UserDto } from './dto/user.dto.js';

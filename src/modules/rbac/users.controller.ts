@@ -13,6 +13,7 @@ import {
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { type AuthContext, Auth, RequireCapabilities } from '../auth/index.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/index.js';
 import { CreateUserDto, SetUserRolesDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { UserAdminService } from './user-admin.service.js';
@@ -51,6 +52,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities('users:read')
   @ApiOperation({ summary: 'Read one user of the client', description: SCOPE })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -61,6 +63,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('user', (c: UsersController, auth, id) => c.get(auth, id))
   @RequireCapabilities('users:manage')
   @ApiOperation({
     summary: 'Change a user (name, time zone, active flag)',
@@ -80,6 +83,7 @@ export class UsersController {
   }
 
   @Put(':id/roles')
+  @ConditionalWrite('user', (c: UsersController, auth, id) => c.get(auth, id))
   @RequireCapabilities('roles:assign')
   @ApiOperation({
     summary: "Replace a user's roles",

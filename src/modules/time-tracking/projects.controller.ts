@@ -11,7 +11,8 @@ import {
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { RequireCapabilities, TenantScoped } from '../auth/index.js';
-import { type Actor, CurrentActor } from './actor.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/index.js';
+import { type Actor, actorFrom, CurrentActor } from './actor.js';
 import {
   CreateProjectDto,
   ListProjectsQueryDto,
@@ -60,6 +61,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities()
   @ApiOperation({
     summary: 'Get a project',
@@ -72,6 +74,7 @@ export class ProjectsController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('project', (c: ProjectsController, auth, id) => c.get(actorFrom(auth), id))
   @RequireCapabilities('projects:manage')
   @ApiOperation({ summary: 'Change a project', description: '`archived: false` restores an archived project.' })
   @ApiOkResponse({ type: ProjectDto, description: 'The changed project' })
@@ -86,6 +89,7 @@ export class ProjectsController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('project', (c: ProjectsController, auth, id) => c.get(actorFrom(auth), id))
   @HttpCode(204)
   @RequireCapabilities('projects:manage')
   @ApiOperation({

@@ -10,7 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { RequireCapabilities, TenantScoped } from '../auth/index.js';
-import { type Actor, CurrentActor } from './actor.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/index.js';
+import { type Actor, actorFrom, CurrentActor } from './actor.js';
 import { CreateTaskDto, ListTasksQueryDto, TaskDto, TaskPageDto, toTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { TasksService } from './tasks.service.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
@@ -47,6 +48,7 @@ export class TasksController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities()
   @ApiOperation({
     summary: 'Get a task',
@@ -59,6 +61,7 @@ export class TasksController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('task', (c: TasksController, auth, id) => c.get(actorFrom(auth), id))
   @RequireCapabilities('tasks:manage')
   @ApiOperation({ summary: 'Change a task', description: '`null` clears description, assigneeId and dueDate.' })
   @ApiOkResponse({ type: TaskDto, description: 'The changed task' })
@@ -72,6 +75,7 @@ export class TasksController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('task', (c: TasksController, auth, id) => c.get(actorFrom(auth), id))
   @HttpCode(204)
   @RequireCapabilities('tasks:manage')
   @ApiOperation({ summary: 'Delete a task', description: 'A hard delete (then 404). Its time entries keep their time and lose the task.' })

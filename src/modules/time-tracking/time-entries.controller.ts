@@ -13,7 +13,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto.js';
 import { RequireCapabilities, TenantScoped } from '../auth/index.js';
-import { type Actor, CurrentActor } from './actor.js';
+import { ConditionalRead, ConditionalWrite } from '../conditional-requests/index.js';
+import { type Actor, actorFrom, CurrentActor } from './actor.js';
 import {
   CREATE_TIME_ENTRY_EXAMPLES,
   CreateTimeEntryDto,
@@ -138,6 +139,7 @@ export class TimeEntriesController {
   }
 
   @Get(':id')
+  @ConditionalRead()
   @RequireCapabilities()
   @ApiOperation({ summary: 'Get a time entry', description: "Others' entries answer 404 without time-entries:read:all." })
   @ApiOkResponse({ type: TimeEntryDto, description: 'The entry' })
@@ -147,6 +149,7 @@ export class TimeEntriesController {
   }
 
   @Patch(':id')
+  @ConditionalWrite('time-entry', (c: TimeEntriesController, auth, id) => c.get(actorFrom(auth), id))
   @RequireCapabilities()
   @ApiOperation({
     summary: 'Change a time entry',
@@ -170,6 +173,7 @@ export class TimeEntriesController {
   }
 
   @Delete(':id')
+  @ConditionalWrite('time-entry', (c: TimeEntriesController, auth, id) => c.get(actorFrom(auth), id))
   @HttpCode(204)
   @RequireCapabilities()
   @ApiOperation({

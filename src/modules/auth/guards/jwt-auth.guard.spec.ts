@@ -13,6 +13,7 @@ import type { AccessTokenClaims, AuthContext } from '../auth-context.js';
 import { AuthContextService } from '../auth-context.service.js';
 import { PASSPORT_OPTIONS } from '../auth.constants.js';
 import { ImpersonationAuditService } from '../impersonation-audit.service.js';
+import { AccessTokenUsageService } from '../access-token-usage.service.js';
 import { bearerToken, JwtStrategy } from '../strategies/jwt.strategy.js';
 import { JWT_AUDIENCE, JWT_ISSUER, TokenService } from '../token.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
@@ -46,6 +47,7 @@ async function harness(resolve: Resolve = async (claims) => authOf(claims)): Pro
       { provide: AppConfigService, useValue: new AppConfigService({ JWT_SECRET: SECRET, ACCESS_TOKEN_TTL: 900 } as never) },
       { provide: AuthContextService, useValue: { resolve: fakes.resolve } },
       { provide: ImpersonationAuditService, useValue: { track: fakes.track } },
+      { provide: AccessTokenUsageService, useValue: { touch: () => undefined } },
     ],
   }).compile();
   await module.init();

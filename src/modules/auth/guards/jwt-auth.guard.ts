@@ -1,11 +1,13 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ServiceUnavailableError, UnauthenticatedError } from '../../../common/errors.js';
+import { DomainError, ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../../../common/errors.js';
 import { isDatabaseUnavailable } from '../../../common/prisma-errors.js';
 import { RequestContext } from '../../../common/request-context.js';
 import type { AuthContext } from '../auth-context.js';
 import { ImpersonationAuditService } from '../impersonation-audit.service.js';
+import { NOT_WITH_ACCESS_TOKEN } from '../auth.constants.js';
 
 /** What a failure to resolve the caller is answered with. */
 function refusal(err: unknown): Error {
@@ -20,11 +22,15 @@ function refusal(err: unknown): Error {
  * the JwtStrategy (passport-jwt) and put on `req.auth`. A missing, malformed,
  * forged or expired token is 401 UNAUTHENTICATED; what the strategy's
  * validation throws passes through (403 CLIENT_SUSPENDED, 401 with its own
- * message), except an unreachable main database, which is 503.
+ * message), except an unreachable main database, which is 503. A personal
+ * access token on a route marked `@NotWithAccessToken()` is 403 FORBIDDEN.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly audit: ImpersonationAuditService) {
+  constructor(
+    private readonly audit: ImpersonationAuditService,
+    private readonly reflector: Reflector,
+  ) {
     super();
   }
 
@@ -42,6 +48,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (auth.impersonation) {
       // Every request made with an impersonation token is audited, refused ones included.
       this.audit.track(auth.impersonation.sessionId, req, http.getResponse<FastifyReply>());
+    }
+    if (auth.accessToken && this.reflector.getAllAndOverride<boolean>(NOT_WITH_ACCESS_TOKEN, [context.getHandler(), context.getClass()])) {
+      throw new ForbiddenError('Not available with a personal access token');
     }
     return true;
   }

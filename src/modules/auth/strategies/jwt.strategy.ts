@@ -7,6 +7,8 @@ import { UnauthenticatedError } from '../../../common/errors.js';
 import type { AccessTokenClaims, AuthContext } from '../auth-context.js';
 import { AuthContextService } from '../auth-context.service.js';
 import { JWT_AUDIENCE, JWT_ISSUER, TokenService } from '../token.service.js';
+import { looksLikeAccessToken } from '../access-token.js';
+import { AccessTokenUsageService } from '../access-token-usage.service.js';
 
 /** Passport's types name Express's request; passport-jwt and this strategy read only its headers, which Fastify's has too. */
 type PassportRequest = Parameters<Strategy['authenticate']>[0];
@@ -45,6 +47,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) implements OnModuleD
   constructor(
     private readonly tokens: TokenService,
     private readonly contexts: AuthContextService,
+    private readonly usage: AccessTokenUsageService,
   ) {
     super({
       jwtFromRequest: (req: FastifyRequest) => bearerToken(req.headers.authorization),
@@ -60,11 +63,24 @@ export class JwtStrategy extends PassportStrategy(Strategy) implements OnModuleD
   }
 
   /**
+   * A personal access token (`ftc_pat_…`) is looked up by its hash and
+   * resolves to the same AuthContext as a JWT (marked `accessToken`, its
+   * capabilities intersected with the user's), so it meets the same guards.
    * A token that passed verification before skips it (its expiry is still
    * checked); its session, user and client are checked as for any other.
    */
   override authenticate(req: PassportRequest, options?: unknown): void {
     const token = bearerToken(req.headers.authorization);
+    if (token !== null && looksLikeAccessToken(token)) {
+      this.contexts.resolveAccessToken(token).then(
+        (auth) => {
+          this.usage.touch(auth.accessToken!.id);
+          this.success(auth);
+        },
+        (err: Error) => this.error(err),
+      );
+      return;
+    }
     const remembered = token === null ? undefined : this.tokens.rememberedAccess(token);
     if (!remembered) return super.authenticate(req, options);
     this.contexts.resolve(remembered).then(

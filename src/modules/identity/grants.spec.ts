@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '../../common/errors.js';
 import { Capability, CLIENT_CAPABILITIES, SYSTEM_ROLES } from '../identity/index.js';
 import { assertAssignable, assertGrantable, canManageUser, parseCapabilities, ungrantable } from './grants.js';
-import { CapabilityNotGrantableError } from './rbac.errors.js';
+import { CapabilityNotGrantableError } from './grants.js';
 
 const caps = (...c: Capability[]) => new Set<Capability>(c);
 const clientAdmin = new Set<Capability>(CLIENT_CAPABILITIES);

@@ -1,6 +1,5 @@
-import { ValidationFailedError } from '../../common/errors.js';
-import { CAPABILITIES, Capability, isCapability } from '../identity/index.js';
-import { CapabilityNotGrantableError } from './rbac.errors.js';
+import { ForbiddenError, ValidationFailedError } from '../../common/errors.js';
+import { CAPABILITIES, Capability, isCapability } from './capabilities.js';
 
 /**
  * Grantability rules (pure, unit-tested). The point of all of them: nobody
@@ -65,4 +64,11 @@ export function assertAssignable(
 export function canManageUser(callerCapabilities: ReadonlySet<Capability>, targetCapabilities: Iterable<Capability>): boolean {
   for (const c of targetCapabilities) if (!callerCapabilities.has(c)) return false;
   return true;
+}
+
+/** Granting a capability the caller lacks, or a platform capability to a client role or user. */
+export class CapabilityNotGrantableError extends ForbiddenError {
+  constructor(capabilities: readonly string[]) {
+    super(`Capability not grantable: ${capabilities.join(', ')}`, 'CAPABILITY_NOT_GRANTABLE');
+  }
 }
