@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type autocannon from 'autocannon';
 import pg from 'pg';
-import { installFastScram } from '../src/database/pg-scram.js';
+import { installFastScram } from '../src/patches/pg-scram.js';
 import { TENANT_READ_SQL } from '../src/modules/bench/tenant-read-sql.js';
 import { benchServer, cpuMs, freshMainDatabase, load, LoadResult, median, rssMiB, sampleConnections, startService } from './lib/harness.js';
 import { BenchTenant, seedManyTenants, tenantConnection } from './lib/setup.js';

@@ -21,6 +21,7 @@ import { requestLogLevel, requestLogLine } from './common/request-log.js';
 import { MetricsService } from './modules/metrics/index.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
 import { MainPrismaService } from './database/main-prisma.service.js';
+import { installPatches } from './patches/index.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -137,6 +138,7 @@ function answerFrameworkError(err: Error & { code?: string }, req: FastifyReques
 
 /** Builds the HTTP application (Fastify) with every global concern; used by main.ts, tests and benchmarks. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  installPatches({ planCacheSize: config.PRISMA_PLAN_CACHE_SIZE });
   const adapter = new FastifyAdapter({
     trustProxy: trustedProxies(config.TRUST_PROXY),
     bodyLimit: BODY_LIMIT,

@@ -8,6 +8,7 @@ import { TenantRegistryService } from '../../src/database/tenant-registry.servic
 import { SecretBox } from '../../src/common/secret-box.js';
 import { pgConfigFromUrl, quoteIdent, quoteLiteral } from '../../src/database/sql.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
+import { TenantContextService } from '../../src/database/tenant-context.service.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { TokenService } from '../../src/modules/auth/token.service.js';
 import { BENCH_JWT_SECRET, BENCH_NO_RATE_LIMITS } from './harness.js';
@@ -42,6 +43,7 @@ export async function seedTenants(databaseUrl: string, n: number, projects = 10,
     const main = app.get(MainPrismaService);
     const tokens = app.get(TokenService);
     const connections = app.get(TenantConnectionManager);
+    const tenants = app.get(TenantContextService);
     const member = await main.role.findFirstOrThrow({ where: { key: 'member' } });
     const out: BenchTenant[] = [];
     for (let i = 0; i < n; i++) {
@@ -59,10 +61,11 @@ export async function seedTenants(databaseUrl: string, n: number, projects = 10,
       const session = await main.session.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 24 * 3600_000) } });
       const token = tokens.signAccess({ sub: user.id, clientId: id, sid: session.id }, 24 * 3600);
       if (projects > 0) {
-        const prisma = await connections.forClient(id);
-        await prisma.project.createMany({ data: Array.from({ length: projects }, (_, k) => ({ name: `Project ${k}` })) });
-        await prisma.projectMember.createMany({
-          data: (await prisma.project.findMany()).map((p) => ({ projectId: p.id, userId: user.id })),
+        await tenants.withTenant(id, async (prisma) => {
+          await prisma.project.createMany({ data: Array.from({ length: projects }, (_, k) => ({ name: `Project ${k}` })) });
+          await prisma.projectMember.createMany({
+            data: (await prisma.project.findMany()).map((p) => ({ projectId: p.id, userId: user.id })),
+          });
         });
         await connections.close(id);
       }

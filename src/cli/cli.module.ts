@@ -9,6 +9,7 @@ import { SKIP_PLATFORM_ADMIN_BOOTSTRAP } from '../modules/clients/platform-admin
 import { OPERATIONS_COMMANDS } from '../modules/operations/commands/index.js';
 import { OperationsModule } from '../modules/operations/operations.module.js';
 import { NO_JOB_WORKER } from '../modules/operations/jobs/job-queue.service.js';
+import { CliProgram } from './cli-program.js';
 
 /**
  * The application context of the CLI: the same modules and services as the
@@ -27,6 +28,7 @@ export class CliModule {
         { provide: SKIP_PLATFORM_ADMIN_BOOTSTRAP, useValue: true },
         { provide: NO_JOB_WORKER, useValue: true },
         DemoSeedService,
+        CliProgram,
         ...CLI_COMMANDS,
         ...OPERATIONS_COMMANDS,
       ],

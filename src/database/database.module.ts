@@ -6,6 +6,7 @@ import { TenantConnectionManager } from './tenant-connection-manager.js';
 import { TenantDatabasesService } from './tenant-databases.service.js';
 import { ProvisioningService } from './provisioning.service.js';
 import { TenantPrismaProvider } from './tenant-prisma.provider.js';
+import { TenantContextService } from './tenant-context.service.js';
 import { DatabaseBootstrapService } from './database-bootstrap.service.js';
 
 const providers = [
@@ -13,6 +14,7 @@ const providers = [
   InvalidationService,
   TenantRegistryService,
   TenantConnectionManager,
+  TenantContextService,
   TenantDatabasesService,
   ProvisioningService,
   TenantPrismaProvider,

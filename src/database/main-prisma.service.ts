@@ -4,7 +4,6 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma-main/client.js';
 import { AppConfigService } from '../config/config.service.js';
 import { pgConfigFromUrl } from './sql.js';
-import { installPlanCache } from './prisma-plan-cache.js';
 
 /**
  * The main database (users, RBAC, tenant registry, sessions, impersonation).
@@ -15,9 +14,6 @@ export class MainPrismaService extends PrismaClient implements OnModuleDestroy {
   readonly pool: pg.Pool;
 
   constructor(config: AppConfigService) {
-    // Process-wide, for every Prisma client: this service is built before any tenant client (the
-    // tenant registry, which every tenant client needs, depends on it), in the service and the CLI.
-    installPlanCache(config.get('PRISMA_PLAN_CACHE_SIZE'));
     const pool = new pg.Pool({
       ...pgConfigFromUrl(config.get('DATABASE_URL')),
       max: config.get('MAIN_POOL_SIZE'),

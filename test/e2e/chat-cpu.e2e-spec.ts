@@ -1,6 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
+import { createTestApp, createUserWithToken, provisionClient, TestApp, withTenant } from '../helpers/test-app.js';
 
 /**
  * One tenant must not freeze every tenant (spec "Limits and abuse
@@ -43,10 +42,10 @@ beforeAll(async () => {
   t = await createTestApp();
   const a = await provisionClient(t, 'Attacker Co');
   const b = await provisionClient(t, 'Bystander Co');
-  const prismaA = await t.get(TenantConnectionManager).forClient(a);
-  await prismaA.project.createMany({ data: Array.from({ length: PROJECTS }, (_, i) => ({ name: adversarialName(i) })) });
-  const prismaB = await t.get(TenantConnectionManager).forClient(b);
-  await prismaB.project.createMany({ data: [{ name: 'Website Redesign' }, { name: 'Acme API' }] });
+  await withTenant(t, a, (prismaA) =>
+    prismaA.project.createMany({ data: Array.from({ length: PROJECTS }, (_, i) => ({ name: adversarialName(i) })) }),
+  );
+  await withTenant(t, b, (prismaB) => prismaB.project.createMany({ data: [{ name: 'Website Redesign' }, { name: 'Acme API' }] }));
   attacker = await createUserWithToken(t, { clientId: a, roleKeys: ['client-admin'] });
   bystander = await createUserWithToken(t, { clientId: b, roleKeys: ['client-admin'] });
 }, 60_000);

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
+import { createTestApp, createUserWithToken, provisionClient, TestApp, withTenant } from '../helpers/test-app.js';
 import { createProjects, memberOf } from '../helpers/chat-fixtures.js';
 import { Clock } from '../../src/common/clock.js';
 import { projectRoot } from '../../src/database/paths.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 
 interface Step {
@@ -66,8 +65,7 @@ function localDate(offsetDays: number): string {
 }
 
 async function entriesOf(userId: string) {
-  const prisma = await t.get(TenantConnectionManager).forClient(clientId);
-  return prisma.timeEntry.findMany({ where: { userId } });
+  return withTenant(t, clientId, (prisma) => prisma.timeEntry.findMany({ where: { userId } }));
 }
 
 describe('chat: the sample conversations (chat-cases.sample.json)', () => {
@@ -217,9 +215,8 @@ describe('chat: a role that does not allow what is asked (found by the contract 
       },
     });
     await main.userRole.create({ data: { userId: user.userId, roleId: role.id } });
-    const prisma = await t.get(TenantConnectionManager).forClient(clientId);
     const name = sample.projects[0];
-    await prisma.projectMember.create({ data: { projectId: projects[name], userId: user.userId } });
+    await withTenant(t, clientId, (prisma) => prisma.projectMember.create({ data: { projectId: projects[name], userId: user.userId } }));
     const conv = await conversation(user.token);
     for (const [text, capability] of [
       [`log 1h on ${name}`, 'time-entries:write:own'],

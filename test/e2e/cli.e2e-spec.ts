@@ -1,18 +1,18 @@
 import { jest } from '@jest/globals';
-import { execFile, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, fork, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createTestApp, TestApp, TEST_JWT_SECRET } from '../helpers/test-app.js';
+import { createTestApp, TestApp, TEST_JWT_SECRET, withTenant } from '../helpers/test-app.js';
 import { projectRoot } from '../../src/database/paths.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 
 const root = projectRoot();
 const CLI = path.join(root, 'dist', 'cli.js');
 let t: TestApp;
+let harness: ChildProcess;
 
 jest.setTimeout(120_000);
 
@@ -36,8 +36,8 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js …` against the test's main database. */
-function cli(...args: string[]): Promise<Run> {
+/** The environment the CLI gets: the test's main database, nothing from the developer's shell. */
+function cliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: t.db.url,
@@ -48,9 +48,29 @@ function cli(...args: string[]): Promise<Run> {
   };
   for (const k of ['TENANT_DATABASE_SERVERS', 'PLATFORM_ADMIN_EMAIL', 'PLATFORM_ADMIN_PASSWORD', 'CLIENT_ADMIN_PASSWORD', 'ENCRYPTION_KEY'])
     delete env[k];
+  return env;
+}
+
+let nextId = 0;
+/** Runs one command of the built CLI (its `runCli`) in the long-lived CLI process (test/helpers/cli-harness.mjs). */
+function cli(...args: string[]): Promise<Run> {
+  const id = nextId++;
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: root, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code as number) : 1) : 0;
+    const onMessage = (msg: { id?: number } & Run) => {
+      if (msg.id !== id) return;
+      harness.off('message', onMessage);
+      resolve({ code: msg.code, stdout: msg.stdout, stderr: msg.stderr });
+    };
+    harness.on('message', onMessage);
+    harness.send({ id, args, env: cliEnv() });
+  });
+}
+
+/** Runs `node dist/cli.js …` as its own process, as operators do. */
+function spawnCli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: root, env: { ...cliEnv(), ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
@@ -61,12 +81,33 @@ const s = () => randomBytes(3).toString('hex');
 
 beforeAll(async () => {
   build();
+  harness = fork(path.join(root, 'test', 'helpers', 'cli-harness.mjs'), [], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    harness.once('message', () => resolve());
+    harness.once('exit', (code) => reject(new Error(`CLI harness exited with ${code}`)));
+  });
   t = await createTestApp();
 }, 300_000);
-afterAll(() => t.close());
+afterAll(async () => {
+  harness?.kill();
+  await t?.close();
+});
+
+describe('the built CLI as its own process (node dist/cli.js)', () => {
+  it('prints help without a database, exits 2 on a usage error and 0 after a command that reads the database', async () => {
+    const help = await spawnCli({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:9/none' }, '--help');
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toContain('clients:create');
+    expect(help.stdout).toMatch(/Exit codes: 0 success, 1 failure, 2 usage error/);
+    expect((await spawnCli({}, 'clients:explode')).code).toBe(2);
+    const list = await spawnCli({}, 'clients:list', '--json');
+    expect([list.code, list.stderr]).toEqual([0, '']);
+    expect(JSON.parse(list.stdout)).toEqual(expect.any(Array));
+  });
+});
 
 describe('CLI', () => {
-  it('prints help listing every command, exit 0, without needing a database', async () => {
+  it('prints help listing every command, exit 0', async () => {
     const res = await cli('--help');
     expect(res.code).toBe(0);
     for (const name of [
@@ -259,10 +300,14 @@ describe('CLI', () => {
     const users = await main().user.findMany({ where: { clientId: demo.id }, include: { roles: { include: { role: true } } } });
     expect(users.map((u) => u.roles[0].role.key).sort()).toEqual(['client-admin', 'manager', 'member', 'member']);
 
-    const tenant = await t.get(TenantConnectionManager).forClient(demo.id);
-    expect(await tenant.project.count()).toBeGreaterThanOrEqual(3);
-    expect(await tenant.task.count()).toBeGreaterThan(0);
-    const entries = await tenant.timeEntry.findMany();
+    const { projects, tasks, entries, messages } = await withTenant(t, demo.id, async (tenant) => ({
+      projects: await tenant.project.count(),
+      tasks: await tenant.task.count(),
+      entries: await tenant.timeEntry.findMany(),
+      messages: await tenant.message.findMany({ orderBy: { seq: 'asc' } }),
+    }));
+    expect(projects).toBeGreaterThanOrEqual(3);
+    expect(tasks).toBeGreaterThan(0);
     expect(entries.some((e) => e.startTime === null && e.duration! > 0)).toBe(true);
     expect(entries.some((e) => e.startTime !== null && e.endTime !== null)).toBe(true);
     // Every user's entries fall on five consecutive days (Monday to Friday) of one week.
@@ -271,13 +316,12 @@ describe('CLI', () => {
       expect(days).toHaveLength(5);
       expect(new Date(days[0] + 'T00:00:00Z').getUTCDay()).toBe(1);
     }
-    const messages = await tenant.message.findMany({ orderBy: { seq: 'asc' } });
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
 
     const second = await cli('seed:demo');
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/already exists/);
-    expect(await tenant.timeEntry.count()).toBe(entries.length);
+    expect(await withTenant(t, demo.id, (tenant) => tenant.timeEntry.count())).toBe(entries.length);
     expect(await main().client.count({ where: { slug: 'demo' } })).toBe(1);
   });
 });

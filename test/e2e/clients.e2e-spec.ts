@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createTestApp, createTestDatabase, createUserWithToken, TestApp } from '../helpers/test-app.js';
+import { createTestApp, createTestDatabase, createUserWithToken, TestApp, withTenant } from '../helpers/test-app.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
 import { AuthContextService } from '../../src/modules/auth/auth-context.service.js';
@@ -60,8 +59,7 @@ describe('POST /clients', () => {
       databaseServer: 'default',
       schemaVersion: t.get(TenantDatabasesService).latestVersion,
     });
-    const prisma = await t.get(TenantConnectionManager).forClient(res.body.id);
-    const project = await prisma.project.create({ data: { name: 'First project' } });
+    const project = await withTenant(t, res.body.id, (prisma) => prisma.project.create({ data: { name: 'First project' } }));
     expect(project.id).toBeDefined();
     const user = await t.get(MainPrismaService).user.findUniqueOrThrow({
       where: { email: body.admin.email },
@@ -361,7 +359,7 @@ describe('DELETE /clients/:id', () => {
   it("drops the database and role, ends its users' sessions and keeps the client readable as deleted", async () => {
     const { id, slug } = await createClient();
     const member = await createUserWithToken(t, { clientId: id, roleKeys: ['member'] });
-    await (await t.get(TenantConnectionManager).forClient(id)).project.create({ data: { name: 'Doomed' } });
+    await withTenant(t, id, (prisma) => prisma.project.create({ data: { name: 'Doomed' } }));
     expect(await authOutcome(t, member, id)).toBeNull();
 
     await t.http.delete(`/api/v1/clients/${id}`).query({ confirm: slug }).set(auth(admin.token)).expect(204);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
-import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
+import { createTestApp, createUserWithToken, TestApp, withTenant } from '../helpers/test-app.js';
 import { addMember, as, createProject, expectError, parseCsv, setupTenant } from '../helpers/time-tracking.js';
 
 let t: TestApp;
@@ -273,7 +272,6 @@ describe('CSV export', () => {
   // Rows are read in keyset batches; ties on date and start (duration-only entries) must neither repeat nor drop rows.
   it('exports thousands of rows across batches with sums matching the SQL summary', async () => {
     const bulkUser = await createUserWithToken(t, { clientId: a.clientId, roleKeys: ['member'], name: 'Bulk User' });
-    const db = await t.get(TenantConnectionManager).forClient(a.clientId);
     const data = [];
     for (let i = 0; i < 1300; i++) {
       const day = `2026-01-${String(1 + (i % 5)).padStart(2, '0')}`;
@@ -300,7 +298,8 @@ describe('CSV export', () => {
         });
       }
     }
-    await db.timeEntry.createMany({ data });
+    const bulk = data;
+    await withTenant(t, a.clientId, (db) => db.timeEntry.createMany({ data: bulk }));
     const q = `from=2026-01-01&to=2026-01-31&userId=${bulkUser.userId}`;
     const res = await as(t, a.manager).get(`/reports/time-entries.csv?${q}`).expect(200);
     const rows = parseCsv(res.text).slice(1);

@@ -1,21 +1,22 @@
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
-import { createUserWithToken, TestApp } from './test-app.js';
+import { createUserWithToken, TestApp, withTenant } from './test-app.js';
 
 /** Projects in a client's database; returns name → id. */
 export async function createProjects(t: TestApp, clientId: string, names: string[]): Promise<Record<string, string>> {
-  const prisma = await t.get(TenantConnectionManager).forClient(clientId);
-  const out: Record<string, string> = {};
-  for (const name of names) {
-    const existing = await prisma.project.findFirst({ where: { name } });
-    out[name] = (existing ?? (await prisma.project.create({ data: { name } }))).id;
-  }
-  return out;
+  return withTenant(t, clientId, async (prisma) => {
+    const out: Record<string, string> = {};
+    for (const name of names) {
+      const existing = await prisma.project.findFirst({ where: { name } });
+      out[name] = (existing ?? (await prisma.project.create({ data: { name } }))).id;
+    }
+    return out;
+  });
 }
 
 /** A fresh member of the client who belongs to the given projects. */
 export async function memberOf(t: TestApp, clientId: string, projectIds: string[], timeZone = 'Europe/Berlin') {
   const user = await createUserWithToken(t, { clientId, roleKeys: ['member'], timeZone });
-  const prisma = await t.get(TenantConnectionManager).forClient(clientId);
-  await prisma.projectMember.createMany({ data: projectIds.map((projectId) => ({ projectId, userId: user.userId })) });
+  await withTenant(t, clientId, (prisma) =>
+    prisma.projectMember.createMany({ data: projectIds.map((projectId) => ({ projectId, userId: user.userId })) }),
+  );
   return user;
 }

@@ -12,6 +12,9 @@ import { TenantDatabasesService } from '../../src/database/tenant-databases.serv
 import { TokenService } from '../../src/modules/auth/token.service.js';
 import { ProvisioningService } from '../../src/database/provisioning.service.js';
 import { quoteIdent } from '../../src/database/sql.js';
+import type { TenantDb } from '../../src/database/tenant-client.js';
+import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
+import { TenantContextService } from '../../src/database/tenant-context.service.js';
 import { ensureMainTemplate, MAIN_TEMPLATE, mainUrlFor, readState, withAdmin } from '../setup/test-server.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -182,6 +185,20 @@ export async function createUserWithToken(
   const session = await main.session.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 3600_000) } });
   const token = t.get(TokenService).signAccess({ sub: user.id, clientId: opts.clientId, sid: session.id });
   return { userId: user.id, token, sessionId: session.id, email };
+}
+
+/** Runs `fn` with the client's tenant database through the service's one entry point (lease held for the call). */
+export function withTenant<T>(t: TestApp, clientId: string, fn: (db: TenantDb) => Promise<T>): Promise<T> {
+  return t.get(TenantContextService).withTenant(clientId, fn);
+}
+
+/**
+ * The client's tenant database, leased until the test app closes: for files
+ * that use one tenant's database directly across their tests (never evicted
+ * under them). Code under test reaches tenants through `withTenant`.
+ */
+export async function leaseTenant(t: TestApp, clientId: string): Promise<TenantDb> {
+  return (await t.get(TenantConnectionManager).acquire(clientId)).prisma;
 }
 
 export type { INestApplication };

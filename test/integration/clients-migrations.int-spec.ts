@@ -2,11 +2,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createTestApp, provisionClient, TestApp } from '../helpers/test-app.js';
+import { createTestApp, provisionClient, TestApp, withTenant } from '../helpers/test-app.js';
 import { loadMigrations } from '../../src/database/migrator.js';
 import { migrationsDir } from '../../src/database/paths.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
 import { ClientMigrationsService, MigrationProgress } from '../../src/modules/clients/client-migrations.service.js';
 import { ClientsService } from '../../src/modules/clients/clients.service.js';
@@ -31,7 +30,7 @@ beforeAll(async () => {
   for (let i = 0; i < 6; i++) clientIds.push(await provisionClient(t, `Tenant ${i}`));
   broken = clientIds[2];
   // The one tenant whose data the new migration's constraint rejects.
-  await (await t.get(TenantConnectionManager).forClient(broken)).project.create({ data: { name: 'RESERVED' } });
+  await withTenant(t, broken, (prisma) => prisma.project.create({ data: { name: 'RESERVED' } }));
   // A suspended tenant is migrated too (it comes back on the current schema); a deleted one is not touched.
   await t.get(ClientsService).suspend(clientIds[4]);
   const deleted = await provisionClient(t, 'Deleted tenant');
@@ -112,8 +111,7 @@ describe('ClientMigrationsService.migrateAll', () => {
     expect(row.schemaVersion).toBe(M2);
     expect(row.lastMigrationError).toBeNull();
     // The tenant works on the new schema.
-    const prisma = await t.get(TenantConnectionManager).forClient(broken);
-    expect(await prisma.project.count()).toBe(1);
+    expect(await withTenant(t, broken, (prisma) => prisma.project.count())).toBe(1);
   });
 
   it('migrates only the clients asked for', async () => {

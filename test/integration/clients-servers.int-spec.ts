@@ -3,12 +3,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
+import { createTestApp, createUserWithToken, TestApp, withTenant } from '../helpers/test-app.js';
 import { readState } from '../setup/test-server.js';
 import { startEmbeddedPostgres, EmbeddedDatabase } from '../../src/database/embedded.js';
 import { DatabaseBootstrapService } from '../../src/database/database-bootstrap.service.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { TenantDatabasesService, TEMPLATE_DATABASE } from '../../src/database/tenant-databases.service.js';
 import { parseDatabaseServers } from '../../src/database/database-servers.js';
 
@@ -91,9 +90,11 @@ describe('several tenant database servers', () => {
       const [home, other] = c.databaseServer === 'primary' ? [primary, secondary] : [secondary, primary];
       expect(await dbs.databaseExists(home, `freetimechat_${c.id}`)).toBe(true);
       expect(await dbs.databaseExists(other, `freetimechat_${c.id}`)).toBe(false);
-      const prisma = await t.get(TenantConnectionManager).forClient(c.id);
-      await prisma.project.create({ data: { name: `Project of ${c.slug}` } });
-      expect((await prisma.project.findMany()).map((p) => p.name)).toEqual([`Project of ${c.slug}`]);
+      const names = await withTenant(t, c.id, async (prisma) => {
+        await prisma.project.create({ data: { name: `Project of ${c.slug}` } });
+        return (await prisma.project.findMany()).map((p) => p.name);
+      });
+      expect(names).toEqual([`Project of ${c.slug}`]);
       const got = await t.http.get(`/api/v1/clients/${c.id}`).set('Authorization', `Bearer ${token}`).expect(200);
       expect(got.body.databaseServer).toBe(c.databaseServer);
     }

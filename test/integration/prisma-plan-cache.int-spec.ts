@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createTestApp, provisionClient, TestApp } from '../helpers/test-app.js';
-import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
-import { planCacheStats } from '../../src/database/prisma-plan-cache.js';
+import { createTestApp, leaseTenant, provisionClient, TestApp } from '../helpers/test-app.js';
+import { planCacheStats } from '../../src/patches/prisma-plan-cache.js';
 
 /**
- * Prisma's query plans are kept and reused (src/database/prisma-plan-cache.ts):
+ * Prisma's query plans are kept and reused (src/patches/prisma-plan-cache.ts):
  * these pin that a kept plan gives exactly what a fresh one would, for every
  * kind of query, and never crosses queries or tenants.
  */
@@ -20,7 +19,7 @@ describe('Prisma plan cache', () => {
   });
   afterAll(() => t.close());
 
-  const tenant = (clientId: string) => t.get(TenantConnectionManager).forClient(clientId);
+  const tenant = (clientId: string) => leaseTenant(t, clientId);
 
   it('is on in the service', () => {
     expect(planCacheStats().enabled).toBe(true);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { createTestApp, TestApp } from '../helpers/test-app.js';
+import { createTestApp, TestApp, withTenant } from '../helpers/test-app.js';
 import { ProvisioningService, PROVISIONING_STEPS, ProvisioningStep } from '../../src/database/provisioning.service.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
@@ -37,8 +37,7 @@ describe('ProvisioningService', () => {
     expect(client.status).toBe('active');
     expect(client.databaseName).toBe(`freetimechat_${id}`);
     expect(client.schemaVersion).toBe(t.get(TenantDatabasesService).latestVersion);
-    const prisma = await t.get(TenantConnectionManager).forClient(id);
-    expect(await prisma.project.count()).toBe(0);
+    expect(await withTenant(t, id, (prisma) => prisma.project.count())).toBe(0);
   });
 
   // A crash can happen between any two steps; running provisioning again must finish the job.
@@ -57,8 +56,7 @@ describe('ProvisioningService', () => {
       await provisioning.provision(id);
       const client = await main.client.findUniqueOrThrow({ where: { id } });
       expect(client.status).toBe('active');
-      const prisma = await t.get(TenantConnectionManager).forClient(id);
-      const project = await prisma.project.create({ data: { name: 'After crash' } });
+      const project = await withTenant(t, id, (prisma) => prisma.project.create({ data: { name: 'After crash' } }));
       expect(project.id).toBeDefined();
     },
   );

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import pg from 'pg';
-import { createTestApp, createTestDatabase, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
+import { createTestApp, createTestDatabase, createUserWithToken, provisionClient, TestApp, withTenant } from '../helpers/test-app.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
 import { InvalidationService } from '../../src/database/invalidation.service.js';
@@ -21,7 +21,13 @@ describe('TenantConnectionManager', () => {
   it('creates one client for 100 concurrent first uses of a tenant', async () => {
     const manager = t.get(TenantConnectionManager);
     const before = manager.stats().created;
-    const prismas = await Promise.all(Array.from({ length: 100 }, () => manager.forClient(clients[0])));
+    const prismas = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const lease = await manager.acquire(clients[0]);
+        lease.release();
+        return lease.prisma;
+      }),
+    );
     expect(new Set(prismas).size).toBe(1);
     expect(manager.stats().created - before).toBe(1);
   });
@@ -32,8 +38,7 @@ describe('TenantConnectionManager', () => {
     const slow = Array.from({ length: 2 }, () => leaseA.prisma.$queryRawUnsafe<{ ok: number }[]>('SELECT 1 AS ok FROM pg_sleep(0.4)'));
     // Touch other tenants so the LRU (cap 2) must evict something meanwhile.
     for (const id of clients.slice(2)) {
-      const p = await manager.forClient(id);
-      await p.$queryRawUnsafe('SELECT 1');
+      await withTenant(t, id, (p) => p.$queryRawUnsafe('SELECT 1'));
     }
     const results = await Promise.all(slow);
     expect(results.map((r) => Number(r[0].ok))).toEqual([1, 1]);
@@ -47,7 +52,7 @@ describe('TenantConnectionManager', () => {
   it('releases the lease of every tenant request when its response ends, also when the caller goes away first', async () => {
     const manager = t.get(TenantConnectionManager);
     const { token } = await createUserWithToken(t, { clientId: clients[0] });
-    await manager.forClient(clients[0]);
+    await withTenant(t, clients[0], async () => undefined);
     const before = manager.stats().leases;
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => t.http.get('/api/v1/projects').set('authorization', `Bearer ${token}`)),

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock.js';
 import { ForbiddenError, NotFoundError } from '../../src/common/errors.js';
 import { constraintViolation } from '../../src/common/prisma-errors.js';
-import { RequestContext } from '../../src/common/request-context.js';
-import { TenantConnectionManager, type TenantPrisma } from '../../src/database/tenant-connection-manager.js';
+import type { TenantDb } from '../../src/database/tenant-client.js';
 import {
   type Actor,
   NoRunningTimerError,
@@ -16,11 +15,11 @@ import {
   toTimeEntryDto,
 } from '../../src/modules/time-tracking/index.js';
 import { SYSTEM_ROLES } from '../../src/modules/identity/capabilities.js';
-import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
+import { createTestApp, createUserWithToken, leaseTenant, provisionClient, TestApp, withTenant } from '../helpers/test-app.js';
 
 let t: TestApp;
 let clientId: string;
-let db: TenantPrisma;
+let db: TenantDb;
 let manager: Actor;
 let member: Actor;
 let projectId: string;
@@ -30,15 +29,15 @@ function actor(userId: string, role: keyof typeof SYSTEM_ROLES, timeZone = 'UTC'
   return { userId, clientId, timeZone, capabilities: new Set<string>(SYSTEM_ROLES[role]) };
 }
 
-/** What the chat assistant does outside a controller: run the services in the tenant's context. */
+/** What code outside a controller does (CLI, jobs): run the services inside withTenant. */
 function inTenant<T>(fn: () => Promise<T>): Promise<T> {
-  return RequestContext.run({ requestId: randomUUID(), tenant: db, clientId }, fn);
+  return withTenant(t, clientId, () => fn());
 }
 
 beforeAll(async () => {
   t = await createTestApp();
   clientId = await provisionClient(t);
-  db = await t.get(TenantConnectionManager).forClient(clientId);
+  db = await leaseTenant(t, clientId);
   const m = await createUserWithToken(t, { clientId, roleKeys: ['manager'] });
   const u = await createUserWithToken(t, { clientId, roleKeys: ['member'], timeZone: 'Europe/Berlin' });
   manager = actor(m.userId, 'manager');

@@ -65,7 +65,7 @@ export class DatabaseEnv extends ServerEnv {
   @Max(100)
   MAIN_POOL_SIZE = 10;
 
-  /** Prisma query plans kept, all clients together (~6 kB each; src/database/prisma-plan-cache.ts); 0 compiles every query anew. */
+  /** Prisma query plans kept, all clients together (~6 kB each; src/patches/prisma-plan-cache.ts); 0 compiles every query anew. */
   @IsOptional()
   @int()
   @IsInt()

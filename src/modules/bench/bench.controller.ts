@@ -16,7 +16,7 @@ import {
 import { AppConfigService } from '../../config/config.service.js';
 import { RequestContext } from '../../common/request-context.js';
 import { TENANT_READ_SQL } from './tenant-read-sql.js';
-import { planCacheStats, type PlanCacheStats } from '../../database/prisma-plan-cache.js';
+import { planCacheStats, type PlanCacheStats } from '../../patches/prisma-plan-cache.js';
 
 /**
  * Bench-only routes (BENCH_ROUTES=true, never in production): the same read

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
-import { TenantConnectionManager } from '../../database/tenant-connection-manager.js';
+import { TenantContextService } from '../../database/tenant-context.service.js';
 import { UsersService, normalizeEmail } from '../identity/index.js';
 import { ClientsService } from './clients.service.js';
 import { ClientsRepository } from './clients.repository.js';
@@ -33,7 +33,7 @@ export class DemoSeedService {
     private readonly repo: ClientsRepository,
     private readonly users: UsersService,
     private readonly demo: DemoSeedRepository,
-    private readonly connections: TenantConnectionManager,
+    private readonly tenants: TenantContextService,
     private readonly clock: Clock,
   ) {}
 
@@ -71,14 +71,16 @@ export class DemoSeedService {
       users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role, timeZone: u.timeZone })),
       password: DEMO_PASSWORD,
     };
-    const tenant = await this.connections.forClient(clientId);
-    const existing = await this.demo.counts(tenant);
-    if (existing.projects > 0) return { ...base, created: false, ...existing };
+    // The tenant's connection is leased until the seed is written (withTenant), never evicted under it.
+    return this.tenants.withTenant(clientId, async (tenant) => {
+      const existing = await this.demo.counts(tenant);
+      if (existing.projects > 0) return { ...base, created: false, ...existing };
 
-    const now = this.clock.now();
-    const entries = demoTimeEntries(ids, now);
-    const member1Entries = entries.filter((e) => e.userId === ids.member1);
-    await this.demo.write(tenant, ids, entries, { userId: ids.member1, ...demoConversation(member1Entries, now) });
-    return { ...base, created: true, projects: PROJECTS.length, tasks: TASKS.length, timeEntries: entries.length };
+      const now = this.clock.now();
+      const entries = demoTimeEntries(ids, now);
+      const member1Entries = entries.filter((e) => e.userId === ids.member1);
+      await this.demo.write(tenant, ids, entries, { userId: ids.member1, ...demoConversation(member1Entries, now) });
+      return { ...base, created: true, projects: PROJECTS.length, tasks: TASKS.length, timeEntries: entries.length };
+    });
   }
 }

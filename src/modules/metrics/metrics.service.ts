@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { TenantConnectionManager } from '../../database/tenant-connection-manager.js';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
-import { planCacheStats } from '../../database/prisma-plan-cache.js';
+import { planCacheStats } from '../../patches/prisma-plan-cache.js';
 
 /** Prometheus metrics: request latency, tenant pool figures, connections in use. */
 @Injectable()

@@ -19,10 +19,10 @@ const services = [ProjectsService, TasksService, TimeEntriesService, ReportsServ
  * Projects, members, tasks, time entries, timers and reports (tenant-scoped).
  * The services take an `Actor` (see actor.ts) and make every permission
  * decision themselves, so the chat assistant gets the same checks as REST.
- * They read the tenant database from the request context
- * (TenantPrismaProvider); outside HTTP, run them inside
- * `RequestContext.run({ requestId, tenant, clientId }, fn)` with a client from
- * TenantConnectionManager.
+ * They read the tenant database from the tenant context
+ * (TenantPrismaProvider); outside HTTP (CLI, jobs, tests), call them inside
+ * `TenantContextService.withTenant(clientId, fn)`, which leases the tenant's
+ * connection for the whole call and sets that context.
  */
 @Module({
   controllers: [ProjectsController, TasksController, TimeEntriesController, ReportsController],

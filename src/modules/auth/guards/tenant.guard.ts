@@ -9,7 +9,7 @@ import {
   UnauthenticatedError,
 } from '../../../common/errors.js';
 import { RequestContext } from '../../../common/request-context.js';
-import { TenantConnectionManager } from '../../../database/tenant-connection-manager.js';
+import { TenantContextService } from '../../../database/tenant-context.service.js';
 import { SERVING_STATUSES, TenantRegistryService } from '../../../database/tenant-registry.service.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -18,17 +18,19 @@ import { TENANT_SCOPED } from '../auth.constants.js';
 /**
  * Step 2: a client in maintenance takes no writes; on tenant-scoped routes,
  * the verified token's `clientId` selects the tenant; the client must be
- * active (or in maintenance, for reads). The tenant's connection is leased
- * for the request (never evicted meanwhile) and released when the response
- * ends. Platform admins (no clientId) are refused: they reach client data
- * only by impersonation.
+ * active (or in maintenance, for reads). The request runs as one
+ * `withTenant` call: the tenant's connection is leased until the response
+ * ends (never evicted meanwhile), and the request's own context gets the
+ * tenant, since Nest runs the handler in that context, not inside the call.
+ * Platform admins (no clientId) are refused: they reach client data only by
+ * impersonation.
  */
 @Injectable()
 export class TenantGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly registry: TenantRegistryService,
-    private readonly connections: TenantConnectionManager,
+    private readonly tenants: TenantContextService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -42,17 +44,21 @@ export class TenantGuard implements CanActivate {
     const client = await this.registry.get(clientId);
     if (!client || client.status === 'deleted') throw new NotFoundError('Client');
     if (!SERVING_STATUSES.includes(client.status)) throw new ClientSuspendedError();
-    const lease = await this.connections.acquire(clientId);
+    const store = RequestContext.current();
+    if (!store) throw new Error('Request context missing');
     const res = context.switchToHttp().getResponse<FastifyReply>();
     // The Node.js response emits 'close' once it was sent, or when the client went away first.
-    res.raw.once('close', lease.release);
-    const store = RequestContext.current();
-    if (!store) {
-      lease.release();
-      throw new Error('Request context missing');
-    }
-    store.tenant = lease.prisma;
-    store.clientId = clientId;
+    const responseClosed = new Promise<void>((resolve) => res.raw.once('close', resolve));
+    await new Promise<void>((entered, refused) => {
+      this.tenants
+        .withTenant(clientId, (tenant) => {
+          store.tenant = tenant;
+          store.clientId = clientId;
+          entered();
+          return responseClosed;
+        })
+        .catch(refused);
+    });
     return true;
   }
 

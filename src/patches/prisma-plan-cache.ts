@@ -26,7 +26,8 @@ import { prismaVersion } from '../generated/prisma-client/internal/prismaNamespa
  *
  * It wraps `QueryCompiler.prototype.compile` of the exact Prisma version it
  * was verified against (pinned in package.json); with any other version it
- * stays off and says so.
+ * stays off and says so. Installed at start-up (src/patches/index.ts); a test
+ * fails when it no longer applies (test/integration/prisma-plan-cache.int-spec.ts).
  */
 
 /** The Prisma version whose compiler this was verified against (package.json pins it). */
@@ -68,14 +69,15 @@ function deepFreeze(value: unknown): void {
  * it, each compiler with its own keys). Idempotent: the first size given wins.
  * `maxPlans` 0 leaves Prisma as it is.
  */
-export function installPlanCache(maxPlans: number): void {
-  if (installed || maxPlans <= 0) return;
+export function installPlanCache(maxPlans: number): boolean {
+  if (installed) return true;
+  if (maxPlans <= 0) return false;
   const proto = (QueryCompiler as unknown as { prototype: { compile?: Compile } }).prototype;
   if (prismaVersion.client !== VERIFIED_PRISMA_VERSION || typeof proto.compile !== 'function') {
     new Logger('PrismaPlanCache').warn(
       `Prisma ${prismaVersion.client} is not the version the plan cache was verified against (${VERIFIED_PRISMA_VERSION}): plans are not cached`,
     );
-    return;
+    return false;
   }
   const state = {
     original: proto.compile,
@@ -112,6 +114,7 @@ export function installPlanCache(maxPlans: number): void {
     }
     return plan;
   };
+  return true;
 }
 
 export function planCacheStats(): PlanCacheStats {
