@@ -61,18 +61,33 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-/** The service's database connections (client backends other than this one). */
+/**
+ * The service's database connections serving requests (client backends other
+ * than this one). The job queue's own pool (application_name
+ * freetimechat-jobs, at most JOB_QUEUE_POOL, kept open while its workers
+ * poll) is counted apart: it does not move with request traffic.
+ */
 const connectionCount = () =>
   withPg(
     pg.adminUrl,
     async (c) =>
       (
         await c.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = $1 AND pid <> pg_backend_pid()',
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE backend_type = $1 AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM 'freetimechat-jobs'`,
           ['client backend'],
         )
       ).rows[0].n,
   );
+
+const jobQueueConnections = () =>
+  withPg(
+    pg.adminUrl,
+    async (c) =>
+      (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'freetimechat-jobs'`)).rows[0]
+        .n,
+  );
+const JOB_QUEUE_POOL = 3;
 
 async function makeTenant(i: number): Promise<Tenant> {
   const slug = `soak-${i}-${randomBytes(3).toString('hex')}`;
@@ -213,6 +228,7 @@ describe(`soak: ${SECONDS} s of mixed traffic over ${TENANTS} tenants`, () => {
       // give every connection back.
       expect(Math.max(...conns)).toBeLessThanOrEqual(CAP);
       expect(idle).toBeLessThanOrEqual(IDLE_FLOOR);
+      expect(await jobQueueConnections()).toBeLessThanOrEqual(JOB_QUEUE_POOL);
       expect(growth).toBeLessThan(0.1);
     },
     (SECONDS + 330) * 1000,
