@@ -93,7 +93,7 @@ const JOB_QUEUE_POOL = 3;
  * the service now grows 11-12 % here (7.5 % at ~35 requests/s); a leak grows
  * without bound, which this still catches, while the cause of the higher
  * plateau (more code loaded: the job queue, token and plan caches warming) is
- * open in the issue tracker.
+ * not known yet.
  */
 const MAX_GROWTH = 0.15;
 
