@@ -18,6 +18,7 @@ import { createOpenApiDocument } from './common/openapi.js';
 import { NestPinoLogger, ROOT_LOGGER } from './common/logger.js';
 import { RequestContext } from './common/request-context.js';
 import { requestLogLevel, requestLogLine } from './common/request-log.js';
+import type { ErrorCode } from './common/error-codes.js';
 import { MetricsService } from './modules/metrics/index.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
 import { MainPrismaService } from './database/main-prisma.service.js';
@@ -97,7 +98,7 @@ function registerBodyParsers(fastify: FastifyInstance): void {
 }
 
 /** The contract's error body for errors raised before routing; it never echoes the request. */
-function preRoutingError(status: number, code: string, message: string, requestId: string): string {
+function preRoutingError(status: number, code: ErrorCode, message: string, requestId: string): string {
   return JSON.stringify({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message, requestId });
 }
 
@@ -107,7 +108,7 @@ function preRoutingError(status: number, code: string, message: string, requestI
  */
 function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) return void socket.destroy();
-  const [status, code, message] =
+  const [status, code, message]: [number, ErrorCode, string] =
     err.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'HEADERS_TOO_LARGE', 'Request headers too large']
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
@@ -123,7 +124,7 @@ function answerClientError(err: Error & { code?: string }, socket: Duplex): void
 
 /** Router-level refusals (a bad URL component, a path parameter over the length limit): the contract's body, no echo. */
 function answerFrameworkError(err: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
-  const [status, code, message] =
+  const [status, code, message]: [number, ErrorCode, string] =
     err.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? [414, 'URI_TOO_LONG', 'The request URL is too long']
       : err.code === 'FST_ERR_BAD_URL'

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * Domain errors carry a stable machine code and an HTTP status; the global
  * filter (http-exception.filter.ts) is the one place that renders them.
@@ -10,7 +12,7 @@ export interface ErrorDetail {
 export class DomainError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
     readonly headers?: Record<string, string>,
@@ -36,7 +38,7 @@ export class UnauthenticatedError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = 'You are not allowed to do this', code = 'FORBIDDEN') {
+  constructor(message = 'You are not allowed to do this', code: ErrorCode = 'FORBIDDEN') {
     super(403, code, message);
   }
 }
@@ -55,7 +57,7 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(message = 'Conflict', code = 'CONFLICT', details?: ErrorDetail[]) {
+  constructor(message = 'Conflict', code: ErrorCode = 'CONFLICT', details?: ErrorDetail[]) {
     super(409, code, message, details);
   }
 }
@@ -77,7 +79,7 @@ export class QuotaExceededError extends DomainError {
 }
 
 export class ServiceUnavailableError extends DomainError {
-  constructor(message = 'The service is temporarily unavailable', code = 'SERVICE_UNAVAILABLE') {
+  constructor(message = 'The service is temporarily unavailable', code: ErrorCode = 'SERVICE_UNAVAILABLE') {
     super(503, code, message);
   }
 }

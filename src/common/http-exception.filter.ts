@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { codeForStatus, ErrorCode } from './error-codes.js';
 import { DomainError, ErrorDetail, TenantDatabaseUnavailableError } from './errors.js';
 import { RequestContext } from './request-context.js';
 import { isDatabaseUnavailable, mapPrismaError } from './prisma-errors.js';
@@ -8,24 +9,11 @@ import { isDatabaseUnavailable, mapPrismaError } from './prisma-errors.js';
 interface ErrorBody {
   statusCode: number;
   error: string;
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: ErrorDetail[];
   requestId: string;
 }
-
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-  503: 'SERVICE_UNAVAILABLE',
-};
 
 export interface ExceptionFilterOptions {
   /**
@@ -82,7 +70,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   toBody(exception: unknown, requestId: string): { body: ErrorBody; headers?: Record<string, string> } {
-    const make = (status: number, code: string, message: string, details?: ErrorDetail[]): ErrorBody => ({
+    const make = (status: number, code: ErrorCode, message: string, details?: ErrorDetail[]): ErrorBody => ({
       statusCode: status,
       error: STATUS_CODES[status] ?? 'Error',
       code,
@@ -109,14 +97,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
         message = 'Route not found';
       }
-      return { body: make(status, CODE_BY_STATUS[status] ?? `HTTP_${status}`, message) };
+      return { body: make(status, codeForStatus(status), message) };
     }
     // Body errors (malformed JSON, too large, bad charset; Fastify's and ours) carry a status.
     const e = exception as { status?: number; statusCode?: number; type?: string; message?: string };
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = e.type === 'entity.parse.failed' ? 'Malformed JSON in request body' : (e.message ?? 'Bad request');
-      return { body: make(status, CODE_BY_STATUS[status] ?? `HTTP_${status}`, message) };
+      return { body: make(status, codeForStatus(status), message) };
     }
     if (isDatabaseUnavailable(exception)) {
       return { body: make(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable') };

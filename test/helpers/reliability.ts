@@ -14,6 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/database/paths.js';
 import { quoteIdent } from '../../src/database/sql.js';
+import { ERROR_CODES, isErrorCode } from '../../src/common/error-codes.js';
 
 // ---------------------------------------------------------------- OpenAPI
 
@@ -236,6 +237,10 @@ export function contractErrorProblem(res: RawResponse): string | null {
   if (b.statusCode !== res.status) return `statusCode ${String(b.statusCode)} ≠ HTTP ${res.status}`;
   if (typeof b.error !== 'string' || b.error.length === 0) return 'error missing';
   if (typeof b.code !== 'string' || !UPPER_SNAKE.test(b.code)) return `code not UPPER_SNAKE: ${String(b.code)}`;
+  if (!isErrorCode(b.code)) return `code ${b.code} is not in the error code catalog (src/common/error-codes.ts)`;
+  // A code keeps its class: a refusal (4xx) never comes with a code of ours (5xx), nor the reverse.
+  if (Math.floor(ERROR_CODES[b.code].status / 100) !== Math.floor(res.status / 100))
+    return `code ${b.code} (${ERROR_CODES[b.code].status}) with HTTP ${res.status}`;
   if (typeof b.message !== 'string') return 'message missing';
   if (typeof b.requestId !== 'string' || b.requestId.length === 0) return 'requestId missing';
   if (b.requestId !== res.headers['x-request-id']) return 'requestId ≠ x-request-id header';

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 
 export class ErrorDetailDto {
   @ApiProperty({ example: 'startTime' })
@@ -16,8 +17,17 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'Bad Request' })
   error: string;
 
-  @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable UPPER_SNAKE machine code' })
-  code: string;
+  @ApiProperty({
+    enum: Object.keys(ERROR_CODES),
+    enumName: 'ErrorCode',
+    example: 'VALIDATION_FAILED',
+    description:
+      'Stable UPPER_SNAKE machine code; new codes may be added, none is renamed. ' +
+      Object.entries(ERROR_CODES)
+        .map(([code, { status, description }]) => `${code} (${status}): ${description}`)
+        .join('; '),
+  })
+  code: ErrorCode;
 
   @ApiProperty({ example: 'startTime must be an ISO-8601 date string' })
   message: string;
