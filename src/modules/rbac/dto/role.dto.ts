@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ALL_CAPABILITIES } from '../../identity/index.js';
 import type { RoleRow } from '../roles.repository.js';
 
@@ -80,30 +80,12 @@ export class CreateRoleDto {
   capabilities: string[];
 }
 
-export class UpdateRoleDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Project lead' })
-  @ValidateIf((_, v) => v !== undefined)
-  @trim()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  name?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, description: 'null clears it', example: 'Leads projects' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  description?: string | null;
-
+export class UpdateRoleDto extends PartialType(CreateRoleDto, { skipNullProperties: false }) {
   @ApiPropertyOptional({
     type: [String],
     enum: ALL_CAPABILITIES,
     description: 'Replaces the whole set; added capabilities must be grantable by the caller',
     example: ['projects:read', 'projects:manage', 'tasks:read'],
   })
-  @ValidateIf((_, v) => v !== undefined)
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  capabilities?: string[];
+  override capabilities?: string[];
 }

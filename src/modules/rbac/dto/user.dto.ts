@@ -1,18 +1,7 @@
 import { OptionalNotNull } from '../../../common/validators.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsString,
-  IsUUID,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { IsIanaTimeZone, toUserProfileDto, UserProfileDto, UserRoleDto, type UserWithRolesRow } from '../../identity/index.js';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -74,22 +63,12 @@ export class CreateUserDto {
   roleIds?: string[];
 }
 
-export class UpdateUserDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Grace Brewster Hopper' })
-  @ValidateIf((_, v) => v !== undefined)
-  @trim()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name?: string;
-
+export class UpdateUserDto extends PartialType(PickType(CreateUserDto, ['name', 'timeZone'] as const), { skipNullProperties: false }) {
   @ApiPropertyOptional({ example: 'America/New_York' })
-  @ValidateIf((_, v) => v !== undefined)
-  @IsIanaTimeZone()
-  timeZone?: string;
+  override timeZone?: string;
 
   @ApiPropertyOptional({ description: 'false deactivates the user and ends all their sessions at once' })
-  @ValidateIf((_, v) => v !== undefined)
+  @OptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 }

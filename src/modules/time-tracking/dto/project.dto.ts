@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination.js';
 import type { ProjectMemberRecord, ProjectRecord } from '../projects.repository.js';
@@ -31,33 +31,10 @@ export class CreateProjectDto {
   hourlyRate?: number | null;
 }
 
-/** `null` clears description and hourlyRate; the other fields cannot be null. */
-export class UpdateProjectDto {
-  @ApiPropertyOptional({ maxLength: 200, example: 'Website relaunch 2027' })
-  @Trim()
-  @OptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'Second phase: the shop' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  description?: string | null;
-
-  @ApiPropertyOptional({ example: true })
-  @OptionalNotNull()
-  @IsBoolean()
-  billable?: boolean;
-
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 95.5 })
-  @ValidateIf((_o, v) => v !== undefined && v !== null)
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(9_999_999_999.99)
-  hourlyRate?: number | null;
+/** Every field of creation, each optional; `null` clears description and hourlyRate, the others cannot be null. */
+export class UpdateProjectDto extends PartialType(CreateProjectDto, { skipNullProperties: false }) {
+  @ApiPropertyOptional({ example: true, description: 'Default for new time entries of the project' })
+  override billable?: boolean;
 
   @ApiPropertyOptional({ description: 'Archive (true) or restore (false) the project', example: false })
   @OptionalNotNull()

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination.js';
 import { TASK_STATUSES, type TaskRecord, type TaskStatus } from '../tasks.repository.js';
@@ -37,35 +37,10 @@ export class CreateTaskDto {
   dueDate?: string | null;
 }
 
-/** The project of a task cannot change; `null` clears description, assignee and due date. */
-export class UpdateTaskDto {
-  @ApiPropertyOptional({ maxLength: 500, example: 'Fix the login bug on mobile' })
-  @Trim()
-  @OptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
-  title?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'Users with a + in their e-mail cannot sign in' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  description?: string | null;
-
+/** The fields of creation but the project (a task's project cannot change), each optional; `null` clears description, assignee and due date. */
+export class UpdateTaskDto extends PartialType(OmitType(CreateTaskDto, ['projectId'] as const), { skipNullProperties: false }) {
   @ApiPropertyOptional({ enum: TASK_STATUSES, example: 'in_progress' })
-  @OptionalNotNull()
-  @IsIn(TASK_STATUSES)
-  status?: TaskStatus;
-
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
-  @IsOptional()
-  @IsUUID('all')
-  assigneeId?: string | null;
-
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2026-05-15' })
-  @OptionalDay({ nullable: true })
-  dueDate?: string | null;
+  override status?: TaskStatus;
 }
 
 export class ListTasksQueryDto extends PaginationQueryDto {

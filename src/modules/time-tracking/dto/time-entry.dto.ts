@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination.js';
 import type { TimeEntryRecord } from '../time-entries.repository.js';
@@ -110,64 +110,10 @@ export class CreateTimeEntryDto {
  * keep the other end's start; duration-only: date / duration keep the other).
  * `null` clears taskId and description.
  */
-export class UpdateTimeEntryDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @OptionalNotNull()
-  @IsUUID('all')
-  projectId?: string;
+export class UpdateTimeEntryDto extends PartialType(OmitType(CreateTimeEntryDto, ['userId'] as const), { skipNullProperties: false }) {}
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
-  @IsOptional()
-  @IsUUID('all')
-  taskId?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  description?: string | null;
-
-  @ApiPropertyOptional()
-  @OptionalNotNull()
-  @IsBoolean()
-  billable?: boolean;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @OptionalInstant()
-  startTime?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @OptionalInstant()
-  endTime?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_DURATION_SECONDS })
-  @OptionalNotNull()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_DURATION_SECONDS)
-  duration?: number;
-
-  @ApiPropertyOptional({ format: 'date' })
-  @OptionalDay()
-  date?: string;
-}
-
-export class StartTimerDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID('all')
-  projectId: string;
-
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A task of the same project' })
-  @IsOptional()
-  @IsUUID('all')
-  taskId?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000, example: 'Pairing on the checkout flow' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  description?: string | null;
-}
+/** A running entry: project, task and description of creation; the start is now. */
+export class StartTimerDto extends PickType(CreateTimeEntryDto, ['projectId', 'taskId', 'description'] as const) {}
 
 export class ListTimeEntriesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'date', description: 'Inclusive, on `date`' })
