@@ -9,6 +9,8 @@ import { pgConfigFromUrl, quoteIdent } from '../../src/database/sql.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { TenantContextConflictError, TenantContextService } from '../../src/database/tenant-context.service.js';
 import { TenantActorMismatchError, TenantPrismaProvider } from '../../src/database/tenant-prisma.provider.js';
+import { SYSTEM_ROLES } from '../../src/modules/identity/index.js';
+import { type Actor, ProjectsService } from '../../src/modules/time-tracking/index.js';
 import { createTestApp, provisionClient, TestApp } from '../helpers/test-app.js';
 
 /**
@@ -148,5 +150,21 @@ describe('TenantPrismaProvider.forActor', () => {
       expect(() => provider.forActor({ clientId: b })).toThrow(TenantActorMismatchError);
     });
     expect(() => provider.forActor({ clientId: a })).toThrow(TenantRequiredError);
+  });
+
+  it("refuses a service call for an actor carried into another client's context, before any query", async () => {
+    const projects = t.get(ProjectsService);
+    const actorOf = (clientId: string): Actor => ({
+      userId: randomUUID(),
+      clientId,
+      timeZone: 'UTC',
+      capabilities: new Set(SYSTEM_ROLES.manager),
+    });
+    await t.get(TenantContextService).withTenant(a, async () => {
+      await expect(projects.create(actorOf(a), { name: 'In A' })).resolves.toMatchObject({ name: 'In A' });
+      await expect(projects.create(actorOf(b), { name: 'Carried from B' })).rejects.toBeInstanceOf(TenantActorMismatchError);
+    });
+    const names = await t.get(TenantContextService).withTenant(a, (db) => db.project.findMany({ select: { name: true } }));
+    expect(names.map((p) => p.name)).toEqual(['In A']);
   });
 });

@@ -1,4 +1,5 @@
 import { AppConfigService } from '../../config/config.service.js';
+import { ChecksTenantActor } from '../../database/tenant-actor.js';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, QuotaExceededError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
@@ -29,6 +30,7 @@ const isSeqCursor = (v: Record<string, unknown>): v is { s: string } =>
 
 /** Conversations belong to their user: anyone else's answer 404. */
 @Injectable()
+@ChecksTenantActor()
 export class ChatService {
   constructor(
     private readonly conversations: ConversationsRepository,

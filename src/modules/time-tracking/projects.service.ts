@@ -1,4 +1,5 @@
 import { AppConfigService } from '../../config/config.service.js';
+import { ChecksTenantActor } from '../../database/tenant-actor.js';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
@@ -36,6 +37,7 @@ function isNameIdCursor(v: Record<string, unknown>): v is { n: string; id: strin
  * they belong to (others answer 404).
  */
 @Injectable()
+@ChecksTenantActor()
 export class ProjectsService {
   constructor(
     private readonly projects: ProjectsRepository,

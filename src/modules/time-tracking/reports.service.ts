@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChecksTenantActor } from '../../database/tenant-actor.js';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { DateTime } from 'luxon';
@@ -57,6 +58,7 @@ function userLabel(u: ClientUserRecord | undefined, id: string): string {
  * Running timers are not counted (they have no duration yet).
  */
 @Injectable()
+@ChecksTenantActor()
 export class ReportsService {
   constructor(
     private readonly reports: ReportsRepository,

@@ -1,4 +1,5 @@
 import { AppConfigService } from '../../config/config.service.js';
+import { ChecksTenantActor } from '../../database/tenant-actor.js';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../common/pagination.js';
@@ -29,6 +30,7 @@ export interface CreateTaskInput extends TaskWrite {
  * the time and lose the task (ON DELETE SET NULL).
  */
 @Injectable()
+@ChecksTenantActor()
 export class TasksService {
   constructor(
     private readonly tasks: TasksRepository,

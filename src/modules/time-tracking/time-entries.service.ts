@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChecksTenantActor } from '../../database/tenant-actor.js';
 import { Clock } from '../../common/clock.js';
 import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors.js';
 import { decodeCursor, Page, toPage } from '../../common/pagination.js';
@@ -65,6 +66,7 @@ export interface ListTimeEntriesInput {
  * (403 FORBIDDEN).
  */
 @Injectable()
+@ChecksTenantActor()
 export class TimeEntriesService {
   constructor(
     private readonly entries: TimeEntriesRepository,

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ChecksTenantActor } from '../../../database/tenant-actor.js';
 import { Clock } from '../../../common/clock.js';
 import { MissingCapabilityError } from '../../../common/errors.js';
 import {
@@ -29,6 +30,7 @@ import { clarify, localToday, refusalAnswer, resolveProject, smalltalk, withProj
  * rather than guesses.
  */
 @Injectable()
+@ChecksTenantActor()
 export class AssistantService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AssistantService.name);
 
