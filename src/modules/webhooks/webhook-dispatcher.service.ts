@@ -1,0 +1,196 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import pg from 'pg';
+import { Webhook } from 'standardwebhooks';
+import { Clock } from '../../common/clock.js';
+import { NotFoundError } from '../../common/errors.js';
+import { RequestContext } from '../../common/request-context.js';
+import { AppConfigService } from '../../config/config.service.js';
+import { pgConfigFromUrl } from '../../database/sql.js';
+import { TenantContextService } from '../../database/tenant-context.service.js';
+import { DISABLE_AFTER_MS, nextAttemptAt } from './backoff.js';
+import { eventBody } from './webhook-events.js';
+import { WebhookSecrets } from './webhook-secrets.js';
+import { WebhookSender } from './webhook-sender.js';
+import { WEBHOOK_CHANNEL, WebhookSignalRepository } from './webhook-signal.repository.js';
+import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository.js';
+
+/** Provided (true) by the CLI: a command never delivers webhooks. */
+export const NO_WEBHOOK_DISPATCH = Symbol('NO_WEBHOOK_DISPATCH');
+
+/** Clients visited at once by one instance. */
+const TENANTS_AT_ONCE = 4;
+/** Deliveries claimed (and sent in parallel) per round in one client. */
+const BATCH = 20;
+/** A claimed delivery is someone else's again after this (an instance died mid-send); longer than the 10 s send timeout. */
+const DELIVERY_LEASE_SECONDS = 30;
+/** A client is one instance's for this long per visit; a visit stops claiming after VISIT_BUDGET_MS and yields. */
+const TENANT_LEASE_SECONDS = 60;
+const VISIT_BUDGET_MS = 20_000;
+/** The main database is asked for due clients this often besides NOTIFY (retries come due without a signal). */
+const POLL_MS = 1_000;
+/** A client whose database could not be reached is visited again after this. */
+const UNREACHABLE_RETRY_MS = 30_000;
+
+/**
+ * Delivers webhook events at least once. Dispatchers (every instance with
+ * WEBHOOKS_DISPATCH) visit only the clients flagged in the main database's
+ * `webhook_pending` (woken by NOTIFY, else once a second), each leased to one
+ * instance at a time; inside a client, deliveries are claimed with
+ * FOR UPDATE SKIP LOCKED and a lease, sent signed (Standard Webhooks), and
+ * recorded. Everything lives in the databases, so a restart loses nothing:
+ * the next dispatcher finds the flags and the pending rows.
+ */
+@Injectable()
+export class WebhookDispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDispatcherService.name);
+  private readonly sender: WebhookSender;
+  private listener: pg.Client | null = null;
+  private poll: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfigService,
+    private readonly signals: WebhookSignalRepository,
+    private readonly webhooks: WebhooksRepository,
+    private readonly tenants: TenantContextService,
+    private readonly secrets: WebhookSecrets,
+    private readonly clock: Clock,
+    @Optional() @Inject(NO_WEBHOOK_DISPATCH) private readonly disabled?: boolean,
+  ) {
+    this.sender = new WebhookSender(config.get('WEBHOOK_ALLOW_PRIVATE'));
+  }
+
+  private get enabled(): boolean {
+    return this.config.get('WEBHOOKS_DISPATCH') && this.disabled !== true;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    await RequestContext.detached(async () => {
+      await this.listen();
+      this.poll = setInterval(() => this.kick(), POLL_MS);
+      this.poll.unref();
+      const sweep = () =>
+        void this.signals.sweep().then(
+          () => this.kick(),
+          (err: unknown) => this.logger.warn(`webhook sweep failed: ${(err as Error).message}`),
+        );
+      this.sweepTimer = setInterval(sweep, this.config.get('WEBHOOK_SWEEP_SECONDS') * 1000);
+      this.sweepTimer.unref();
+      // At start: whatever a stopped fleet left (a lost signal included) is found now.
+      sweep();
+    });
+  }
+
+  /** LISTEN on the main database for low latency; polling covers a lost connection. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ ...pgConfigFromUrl(this.config.get('DATABASE_URL')), application_name: 'freetimechat-webhooks' });
+    client.on('error', (err: Error) => {
+      this.logger.warn(`webhook listener: ${err.message}`);
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => undefined);
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 5_000).unref();
+    });
+    client.on('notification', () => this.kick());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${WEBHOOK_CHANNEL}`);
+      this.listener = client;
+    } catch (err) {
+      this.logger.warn(`webhook listener not started (polling only): ${(err as Error).message}`);
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Runs a dispatch round now, or right after the one running. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = RequestContext.detached(() => this.rounds()).finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async rounds(): Promise<void> {
+    try {
+      for (;;) {
+        this.again = false;
+        const due = await this.signals.leaseDue(TENANTS_AT_ONCE, TENANT_LEASE_SECONDS);
+        if (due.length === 0 || this.stopped) return;
+        await Promise.all(due.map((d) => this.visit(d.clientId, d.version)));
+      }
+    } catch (err) {
+      this.logger.warn(`webhook dispatch round failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** One client: claims and sends due deliveries until none is left or the visit's budget is spent. */
+  private async visit(clientId: string, version: bigint): Promise<void> {
+    let next: Date | null;
+    try {
+      next = await this.tenants.withTenant(clientId, async () => {
+        const started = Date.now();
+        while (!this.stopped && Date.now() - started < VISIT_BUDGET_MS) {
+          const batch = await this.webhooks.claimDue(BATCH, DELIVERY_LEASE_SECONDS);
+          if (batch.length === 0) break;
+          await Promise.all(batch.map((d) => this.deliver(clientId, d)));
+        }
+        return this.webhooks.nextDueAt();
+      });
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        await this.signals.forget(clientId).catch(() => undefined);
+        return;
+      }
+      this.logger.warn(`webhook visit of client ${clientId} failed: ${(err as Error).message}`);
+      next = new Date(Date.now() + UNREACHABLE_RETRY_MS);
+    }
+    await this.signals.release(clientId, version, next).catch((err: unknown) => {
+      this.logger.warn(`webhook release of client ${clientId} failed: ${(err as Error).message}`);
+    });
+  }
+
+  private async deliver(clientId: string, d: ClaimedDelivery): Promise<void> {
+    const body = eventBody(clientId, d.event);
+    const now = this.clock.now();
+    const signature = new Webhook(this.secrets.open(d.secretSealed)).sign(d.event.id, now, body);
+    const result = await this.sender.send(
+      d.url,
+      { 'webhook-id': d.event.id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signature },
+      body,
+    );
+    const at = this.clock.now();
+    if (result.ok) {
+      await this.webhooks.recordSuccess(d.id, d.endpointId, result.status ?? 200, at);
+      return;
+    }
+    const deactivated = await this.webhooks.recordFailure(
+      d,
+      result,
+      at,
+      nextAttemptAt(d.attempts + 1, d.createdAt, at),
+      new Date(at.getTime() - DISABLE_AFTER_MS),
+    );
+    if (deactivated) this.logger.warn(`webhook endpoint ${d.endpointId} of client ${clientId} deactivated after 3 days of failures`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.running?.catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+    this.sender.close();
+  }
+}
