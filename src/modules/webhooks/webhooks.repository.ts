@@ -110,9 +110,7 @@ export class WebhooksRepository {
   /** Oldest first, by (createdAt, id). */
   async list(after: { t: string; id: string } | null, limit: number): Promise<WebhookEndpointRecord[]> {
     const rows = await this.db.webhookEndpoint.findMany({
-      where: after
-        ? { OR: [{ createdAt: { gt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { gt: after.id } }] }
-        : undefined,
+      where: after ? { OR: [{ createdAt: { gt: new Date(after.t) } }, { createdAt: new Date(after.t), id: { gt: after.id } }] } : undefined,
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit,
     });

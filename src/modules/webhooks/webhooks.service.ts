@@ -95,7 +95,8 @@ export class WebhooksService {
   /** Records a `ping` event for this endpoint and has it sent now. */
   async ping(actor: Actor, id: string): Promise<WebhookDeliveryRecord> {
     const endpoint = await this.get(actor, id);
-    if (!endpoint.active) throw ValidationFailedError.field('active', 'The webhook is inactive: activate it (PATCH active: true) to ping it');
+    if (!endpoint.active)
+      throw ValidationFailedError.field('active', 'The webhook is inactive: activate it (PATCH active: true) to ping it');
     const delivery = await this.repo.insertPing(id, { webhookId: endpoint.id, url: endpoint.url, events: endpoint.events });
     await this.signal.now(actor.clientId);
     return delivery;

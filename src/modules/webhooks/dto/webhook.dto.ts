@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { OptionalNotNull } from '../../../common/validators.js';
 import { WEBHOOK_EVENT_TYPES } from '../webhook-events.js';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from '../webhooks.repository.js';
@@ -135,7 +146,10 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The event: sent as `webhook-id` and as `id` in the body, the same on every attempt and redelivery' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The event: sent as `webhook-id` and as `id` in the body, the same on every attempt and redelivery',
+  })
   eventId: string;
 
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, example: 'time_entry.created' })
@@ -150,7 +164,12 @@ export class WebhookDeliveryDto {
   @ApiProperty({ example: 1, description: 'Attempts made so far' })
   attempts: number;
 
-  @ApiProperty({ type: Number, nullable: true, example: 200, description: "The receiver's HTTP status at the last attempt; null when none came (timeout, network error, refused address)" })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 200,
+    description: "The receiver's HTTP status at the last attempt; null when none came (timeout, network error, refused address)",
+  })
   responseStatus: number | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'HTTP 500', description: 'Why the last attempt failed; null after a success' })
@@ -159,7 +178,12 @@ export class WebhookDeliveryDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastAttemptAt: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the next attempt is due; null when none will be made' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the next attempt is due; null when none will be made',
+  })
   nextAttemptAt: string | null;
 
   @ApiProperty({ type: String, format: 'date-time' })
