@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { isForbiddenAddress, resolveAll } from './url-guard.js';
 
 /** The longest one attempt may take, connection included (contract: 10 s). */
@@ -58,10 +58,12 @@ function checkedLookup(allowPrivate: boolean): LookupFunction {
  */
 export class WebhookSender {
   private readonly lookup: LookupFunction;
+  private readonly allowPrivate: boolean;
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(allowPrivate: boolean) {
     this.lookup = checkedLookup(allowPrivate);
+    this.allowPrivate = allowPrivate;
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: 16, timeout: WEBHOOK_TIMEOUT_MS }),
       https: new https.Agent({ keepAlive: true, maxSockets: 16, timeout: WEBHOOK_TIMEOUT_MS }),
@@ -77,6 +79,11 @@ export class WebhookSender {
     }
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return Promise.resolve({ ok: false, status: null, error: 'unsupported scheme' });
+    // A literal address never goes through `lookup`: checked here.
+    const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    if (!this.allowPrivate && isIP(literal) !== 0 && isForbiddenAddress(literal)) {
+      return Promise.resolve({ ok: false, status: null, error: new ForbiddenAddressError(url.hostname).message });
+    }
     const mod = secure ? https : http;
     return new Promise<SendResult>((resolve) => {
       let settled = false;

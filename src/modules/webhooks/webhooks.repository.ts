@@ -154,12 +154,12 @@ export class WebhooksRepository {
     return row?.secretSealed ?? null;
   }
 
-  /** A `ping` event and its one delivery (to this endpoint only, whatever it subscribes to). */
+  /** A `ping` event and its one delivery (to this endpoint only, whatever it subscribes to; no resource, so never held behind another). */
   async insertPing(endpointId: string, data: object): Promise<WebhookDeliveryRecord> {
     return this.db.$transaction(async (tx) => {
-      const event = await tx.webhookEvent.create({ data: { type: 'ping', resourceId: endpointId, data } });
+      const event = await tx.webhookEvent.create({ data: { type: 'ping', resourceId: null, data } });
       const row = await tx.webhookDelivery.create({
-        data: { eventId: event.id, endpointId, resourceId: endpointId },
+        data: { eventId: event.id, endpointId, resourceId: null },
         include: { event: { select: { type: true } } },
       });
       return toDelivery(row);
