@@ -10,7 +10,7 @@ import { TenantContextService } from '../../database/tenant-context.service.js';
 import { DISABLE_AFTER_MS, nextAttemptAt } from './backoff.js';
 import { eventBody } from './webhook-events.js';
 import { WebhookSecrets } from './webhook-secrets.js';
-import { WebhookSender } from './webhook-sender.js';
+import { SendResult, WebhookSender } from './webhook-sender.js';
 import { WEBHOOK_CHANNEL, WebhookSignalRepository } from './webhook-signal.repository.js';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository.js';
 
@@ -20,7 +20,7 @@ export const NO_WEBHOOK_DISPATCH = Symbol('NO_WEBHOOK_DISPATCH');
 /** Clients visited at once by one instance. */
 const TENANTS_AT_ONCE = 4;
 /** Deliveries claimed (and sent in parallel) per round in one client. */
-const BATCH = 20;
+const BATCH = 50;
 /** A claimed delivery is someone else's again after this (an instance died mid-send); longer than the 10 s send timeout. */
 const DELIVERY_LEASE_SECONDS = 30;
 /** A client is one instance's for this long per visit; a visit stops claiming after VISIT_BUDGET_MS and yields. */
@@ -50,6 +50,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly signers = new Map<string, Webhook>();
 
   constructor(
     private readonly config: AppConfigService,
@@ -143,7 +144,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
         while (!this.stopped && Date.now() - started < VISIT_BUDGET_MS) {
           const batch = await this.webhooks.claimDue(BATCH, DELIVERY_LEASE_SECONDS);
           if (batch.length === 0) break;
-          await Promise.all(batch.map((d) => this.deliver(clientId, d)));
+          await this.deliverBatch(clientId, batch);
         }
         return this.webhooks.nextDueAt();
       });
@@ -160,28 +161,48 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     });
   }
 
-  private async deliver(clientId: string, d: ClaimedDelivery): Promise<void> {
+  /** Sends a claimed batch in parallel; successes are recorded together, failures one by one (with their backoff). */
+  private async deliverBatch(clientId: string, batch: ClaimedDelivery[]): Promise<void> {
+    const results = await Promise.all(batch.map((d) => this.send(clientId, d)));
+    const at = this.clock.now();
+    await this.webhooks.recordSuccesses(
+      results.filter((r) => r.result.ok).map((r) => ({ id: r.d.id, status: r.result.status ?? 200 })),
+      at,
+    );
+    for (const { d, result } of results) {
+      if (result.ok) continue;
+      const deactivated = await this.webhooks.recordFailure(
+        d,
+        result,
+        at,
+        nextAttemptAt(d.attempts + 1, d.createdAt, at),
+        new Date(at.getTime() - DISABLE_AFTER_MS),
+      );
+      if (deactivated) this.logger.warn(`webhook endpoint ${d.endpointId} of client ${clientId} deactivated after 3 days of failures`);
+    }
+  }
+
+  private async send(clientId: string, d: ClaimedDelivery): Promise<{ d: ClaimedDelivery; result: SendResult }> {
     const body = eventBody(clientId, d.event);
     const now = this.clock.now();
-    const signature = new Webhook(this.secrets.open(d.secretSealed)).sign(d.event.id, now, body);
+    const signature = this.signer(d.secretSealed).sign(d.event.id, now, body);
     const result = await this.sender.send(
       d.url,
       { 'webhook-id': d.event.id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signature },
       body,
     );
-    const at = this.clock.now();
-    if (result.ok) {
-      await this.webhooks.recordSuccess(d.id, d.endpointId, result.status ?? 200, at);
-      return;
+    return { d, result };
+  }
+
+  /** The signer of a sealed secret (opened once, kept while the secret is in use). */
+  private signer(sealed: string): Webhook {
+    let w = this.signers.get(sealed);
+    if (!w) {
+      if (this.signers.size >= 1000) this.signers.clear();
+      w = new Webhook(this.secrets.open(sealed));
+      this.signers.set(sealed, w);
     }
-    const deactivated = await this.webhooks.recordFailure(
-      d,
-      result,
-      at,
-      nextAttemptAt(d.attempts + 1, d.createdAt, at),
-      new Date(at.getTime() - DISABLE_AFTER_MS),
-    );
-    if (deactivated) this.logger.warn(`webhook endpoint ${d.endpointId} of client ${clientId} deactivated after 3 days of failures`);
+    return w;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -65,8 +65,8 @@ export class WebhookSender {
     this.lookup = checkedLookup(allowPrivate);
     this.allowPrivate = allowPrivate;
     this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: 16, timeout: WEBHOOK_TIMEOUT_MS }),
-      https: new https.Agent({ keepAlive: true, maxSockets: 16, timeout: WEBHOOK_TIMEOUT_MS }),
+      http: new http.Agent({ keepAlive: true, maxSockets: 50, timeout: WEBHOOK_TIMEOUT_MS }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 50, timeout: WEBHOOK_TIMEOUT_MS }),
     };
   }
 

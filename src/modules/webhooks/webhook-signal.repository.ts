@@ -29,19 +29,27 @@ export class WebhookSignalRepository {
    */
   async flag(clientIds: string[], force = false): Promise<number> {
     if (clientIds.length === 0) return 0;
-    const n = force
-      ? await this.main.$executeRaw`
-          INSERT INTO "webhook_pending" ("client_id", "due_at")
-          SELECT unnest(${clientIds}::uuid[]), now()
-          ON CONFLICT ("client_id") DO UPDATE
-            SET "due_at" = LEAST("webhook_pending"."due_at", now()), "version" = "webhook_pending"."version" + 1`
-      : await this.main.$executeRaw`
-          INSERT INTO "webhook_pending" ("client_id", "due_at")
-          SELECT t."client_id", now() FROM "webhook_tenants" t WHERE t."client_id" = ANY(${clientIds}::uuid[])
-          ON CONFLICT ("client_id") DO UPDATE
-            SET "due_at" = LEAST("webhook_pending"."due_at", now()), "version" = "webhook_pending"."version" + 1`;
-    if (n > 0) await this.main.$executeRaw`SELECT pg_notify(${WEBHOOK_CHANNEL}, '')`;
-    return n;
+    // One statement: the upsert, and the NOTIFY when it flagged anything (delivered at commit).
+    const rows = force
+      ? await this.main.$queryRaw<{ n: number }[]>`
+          WITH up AS (
+            INSERT INTO "webhook_pending" ("client_id", "due_at")
+            SELECT unnest(${clientIds}::uuid[]), now()
+            ON CONFLICT ("client_id") DO UPDATE
+              SET "due_at" = LEAST("webhook_pending"."due_at", now()), "version" = "webhook_pending"."version" + 1
+            RETURNING 1)
+          , c AS (SELECT count(*)::int AS n FROM up)
+          SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${WEBHOOK_CHANNEL}, '') WHERE c.n > 0) z) AS notified FROM c`
+      : await this.main.$queryRaw<{ n: number }[]>`
+          WITH up AS (
+            INSERT INTO "webhook_pending" ("client_id", "due_at")
+            SELECT t."client_id", now() FROM "webhook_tenants" t WHERE t."client_id" = ANY(${clientIds}::uuid[])
+            ON CONFLICT ("client_id") DO UPDATE
+              SET "due_at" = LEAST("webhook_pending"."due_at", now()), "version" = "webhook_pending"."version" + 1
+            RETURNING 1)
+          , c AS (SELECT count(*)::int AS n FROM up)
+          SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${WEBHOOK_CHANNEL}, '') WHERE c.n > 0) z) AS notified FROM c`;
+    return rows[0]?.n ?? 0;
   }
 
   /** The safety net: every client with an active endpoint is visited once (a signal lost in a crash is found). */

@@ -2,8 +2,8 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { RequestContext } from '../../common/request-context.js';
 import { WebhookSignalRepository } from './webhook-signal.repository.js';
 
-/** How long writes are gathered before one signal covers them all. */
-const BATCH_MS = 5;
+/** How long writes are gathered before one signal covers them all (at most this many signals per second: 1000 / BATCH_MS). */
+const BATCH_MS = 20;
 
 /**
  * Tells the dispatchers (through the main database) that a client may have

@@ -253,22 +253,25 @@ export class WebhooksRepository {
     }));
   }
 
-  async recordSuccess(deliveryId: string, endpointId: string, status: number, at: Date): Promise<void> {
-    await this.db.$transaction([
-      this.db.webhookDelivery.update({
-        where: { id: deliveryId },
-        data: {
-          status: 'succeeded',
-          attempts: { increment: 1 },
-          responseStatus: status,
-          lastError: null,
-          lastAttemptAt: at,
-          nextAttemptAt: null,
-          lockedUntil: null,
-        },
-      }),
-      this.db.webhookEndpoint.updateMany({ where: { id: endpointId, failingSince: { not: null } }, data: { failingSince: null } }),
-    ]);
+  /**
+   * Records successful attempts in one statement (the hot path: one round
+   * trip per batch, not per delivery), and ends the failing streak of their
+   * endpoints.
+   */
+  async recordSuccesses(done: { id: string; status: number }[], at: Date): Promise<void> {
+    if (done.length === 0) return;
+    const ids = done.map((d) => d.id);
+    const statuses = done.map((d) => d.status);
+    await this.db.$executeRaw`
+      WITH s AS (
+        UPDATE "webhook_deliveries" d
+           SET "status" = 'succeeded', "attempts" = d."attempts" + 1, "response_status" = v.status, "last_error" = NULL,
+               "last_attempt_at" = ${at}, "next_attempt_at" = NULL, "locked_until" = NULL
+          FROM unnest(${ids}::uuid[], ${statuses}::int[]) AS v(id, status)
+         WHERE d."id" = v.id
+        RETURNING d."endpoint_id")
+      UPDATE "webhook_endpoints" SET "failing_since" = NULL
+       WHERE "id" IN (SELECT "endpoint_id" FROM s) AND "failing_since" IS NOT NULL`;
   }
 
   /**
