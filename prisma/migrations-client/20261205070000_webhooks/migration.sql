@@ -65,8 +65,11 @@ CREATE INDEX "webhook_deliveries_event_id_idx" ON "webhook_deliveries"("event_id
 -- AddForeignKey
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_event_id_fkey" FOREIGN KEY ("event_id") REFERENCES "webhook_events"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- AddForeignKey
-ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_endpoint_id_fkey" FOREIGN KEY ("endpoint_id") REFERENCES "webhook_endpoints"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+-- No foreign key from deliveries to endpoints, on purpose: its check would
+-- take a KEY SHARE lock on the endpoint row for every delivery the trigger
+-- writes, and concurrent writes of one client would then share that row lock
+-- (multixacts) on every insert. Deleting an endpoint deletes its deliveries in
+-- the same transaction (WebhooksRepository.delete).
 
 -- Invariants the API holds, held by the database too.
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_status" CHECK ("status" IN ('pending', 'succeeded', 'failed'));

@@ -140,8 +140,12 @@ export class WebhooksRepository {
     });
   }
 
+  /** The endpoint and its delivery log, in one transaction (no foreign key does it, see the migration). */
   async delete(id: string): Promise<boolean> {
-    const { count } = await this.db.webhookEndpoint.deleteMany({ where: { id } });
+    const [, { count }] = await this.db.$transaction([
+      this.db.webhookDelivery.deleteMany({ where: { endpointId: id } }),
+      this.db.webhookEndpoint.deleteMany({ where: { id } }),
+    ]);
     return count > 0;
   }
 
