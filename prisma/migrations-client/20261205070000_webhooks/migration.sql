@@ -91,7 +91,6 @@ DECLARE
   evt_type text;
   row_data jsonb;
   rid uuid;
-  eid uuid;
 BEGIN
   IF TG_TABLE_NAME = 'time_entries' THEN
     IF TG_OP = 'INSERT' THEN
@@ -123,10 +122,14 @@ BEGIN
     row_data := to_jsonb(NEW);
     rid := NEW."id";
   END IF;
-  eid := gen_random_uuid();
-  INSERT INTO "webhook_events" ("id", "type", "resource_id", "data") VALUES (eid, evt_type, rid, row_data);
+  WITH ev AS (
+    INSERT INTO "webhook_events" ("id", "type", "resource_id", "data")
+    VALUES (gen_random_uuid(), evt_type, rid, row_data)
+    RETURNING "id")
   INSERT INTO "webhook_deliveries" ("id", "event_id", "endpoint_id", "resource_id")
-    SELECT gen_random_uuid(), eid, e."id", rid FROM "webhook_endpoints" e WHERE e."active" AND evt_type = ANY(e."events");
+    SELECT gen_random_uuid(), ev."id", e."id", rid
+      FROM ev, "webhook_endpoints" e
+     WHERE e."active" AND evt_type = ANY(e."events");
   RETURN NULL;
 END;
 $$;

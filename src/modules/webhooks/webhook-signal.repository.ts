@@ -25,7 +25,10 @@ export class WebhookSignalRepository {
   /**
    * Flags the clients among `clientIds` that have an active endpoint as due
    * now (all of them when `force`), and wakes the dispatchers. One statement
-   * for a batch of writes.
+   * for a batch of writes. A client already flagged due and not being
+   * visited is left alone (no write, no NOTIFY): the next visit sees every
+   * event committed before it claims. A client being visited gets its
+   * `version` bumped, so the visit's release keeps it due.
    */
   async flag(clientIds: string[], force = false): Promise<number> {
     if (clientIds.length === 0) return 0;
@@ -37,6 +40,7 @@ export class WebhookSignalRepository {
             SELECT unnest(${clientIds}::uuid[]), now()
             ON CONFLICT ("client_id") DO UPDATE
               SET "due_at" = LEAST("webhook_pending"."due_at", now()), "version" = "webhook_pending"."version" + 1
+              WHERE "webhook_pending"."leased_until" IS NOT NULL OR "webhook_pending"."due_at" > now()
             RETURNING 1)
           , c AS (SELECT count(*)::int AS n FROM up)
           SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${WEBHOOK_CHANNEL}, '') WHERE c.n > 0) z) AS notified FROM c`
@@ -46,6 +50,7 @@ export class WebhookSignalRepository {
             SELECT t."client_id", now() FROM "webhook_tenants" t WHERE t."client_id" = ANY(${clientIds}::uuid[])
             ON CONFLICT ("client_id") DO UPDATE
               SET "due_at" = LEAST("webhook_pending"."due_at", now()), "version" = "webhook_pending"."version" + 1
+              WHERE "webhook_pending"."leased_until" IS NOT NULL OR "webhook_pending"."due_at" > now()
             RETURNING 1)
           , c AS (SELECT count(*)::int AS n FROM up)
           SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${WEBHOOK_CHANNEL}, '') WHERE c.n > 0) z) AS notified FROM c`;
