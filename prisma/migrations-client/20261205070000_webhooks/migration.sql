@@ -51,33 +51,25 @@ CREATE TABLE "webhook_deliveries" (
 CREATE INDEX "webhook_endpoints_created_at_id_idx" ON "webhook_endpoints"("created_at", "id");
 
 -- CreateIndex
-CREATE INDEX "webhook_events_created_at_idx" ON "webhook_events"("created_at");
-
--- CreateIndex
 CREATE INDEX "webhook_deliveries_endpoint_id_seq_idx" ON "webhook_deliveries"("endpoint_id", "seq");
 
--- CreateIndex
-CREATE INDEX "webhook_deliveries_status_next_attempt_at_idx" ON "webhook_deliveries"("status", "next_attempt_at");
-
--- CreateIndex
-CREATE INDEX "webhook_deliveries_event_id_idx" ON "webhook_deliveries"("event_id");
-
--- AddForeignKey
-ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_event_id_fkey" FOREIGN KEY ("event_id") REFERENCES "webhook_events"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- No foreign key from deliveries to endpoints, on purpose: its check would
--- take a KEY SHARE lock on the endpoint row for every delivery the trigger
--- writes, and concurrent writes of one client would then share that row lock
--- (multixacts) on every insert. Deleting an endpoint deletes its deliveries in
--- the same transaction (WebhooksRepository.delete).
+-- No foreign keys from deliveries, and as few indexes as the queries need, on
+-- purpose: the trigger writes these rows inside every write of a client with
+-- webhooks (bench/webhooks.bench.ts measures the cost). A foreign key check
+-- takes a KEY SHARE lock on the parent row for every delivery (on the
+-- endpoint row: shared by all concurrent writes of the client, multixacts).
+-- Deleting an endpoint deletes its deliveries in the same transaction
+-- (WebhooksRepository.delete); events are never deleted on their own.
 
 -- Invariants the API holds, held by the database too.
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_status" CHECK ("status" IN ('pending', 'succeeded', 'failed'));
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_failed_is_final" CHECK ("status" = 'pending' OR "next_attempt_at" IS NULL);
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_pending_is_due" CHECK ("status" <> 'pending' OR "next_attempt_at" IS NOT NULL);
 
--- Ordering per resource: the dispatcher sends a delivery only when no earlier
--- pending delivery of the same endpoint and resource is waiting.
+-- The dispatcher's claim scans pending deliveries only (few: they go within
+-- seconds), and sends one only when no earlier pending delivery of the same
+-- endpoint and resource is waiting (order per resource): one partial index
+-- serves both.
 CREATE INDEX "webhook_deliveries_pending_resource_idx" ON "webhook_deliveries"("endpoint_id", "resource_id", "seq") WHERE "status" = 'pending';
 
 -- The transactional outbox: a row change of time_entries or projects writes

@@ -62,13 +62,13 @@ function toEndpoint(row: EndpointRow): WebhookEndpointRecord {
   };
 }
 
-type DeliveryRow = Prisma.WebhookDeliveryModel & { event: { type: string } };
+type DeliveryRow = Prisma.WebhookDeliveryModel & { type: string };
 
 function toDelivery(row: DeliveryRow): WebhookDeliveryRecord {
   return {
     id: row.id,
     eventId: row.eventId,
-    type: row.event.type,
+    type: row.type,
     status: row.status as WebhookDeliveryRecord['status'],
     attempts: row.attempts,
     responseStatus: row.responseStatus,
@@ -140,7 +140,7 @@ export class WebhooksRepository {
     });
   }
 
-  /** The endpoint and its delivery log, in one transaction (no foreign key does it, see the migration). */
+  /** The endpoint and its delivery log, in one transaction (no foreign key does it, see the migration); events stay (other endpoints may share them). */
   async delete(id: string): Promise<boolean> {
     const [, { count }] = await this.db.$transaction([
       this.db.webhookDelivery.deleteMany({ where: { endpointId: id } }),
@@ -162,29 +162,21 @@ export class WebhooksRepository {
   async insertPing(endpointId: string, data: object): Promise<WebhookDeliveryRecord> {
     return this.db.$transaction(async (tx) => {
       const event = await tx.webhookEvent.create({ data: { type: 'ping', resourceId: null, data } });
-      const row = await tx.webhookDelivery.create({
-        data: { eventId: event.id, endpointId, resourceId: null },
-        include: { event: { select: { type: true } } },
-      });
-      return toDelivery(row);
+      const row = await tx.webhookDelivery.create({ data: { eventId: event.id, endpointId, resourceId: null } });
+      return toDelivery({ ...row, type: event.type });
     });
   }
 
   async findDelivery(endpointId: string, deliveryId: string): Promise<WebhookDeliveryRecord | null> {
-    const row = await this.db.webhookDelivery.findFirst({
-      where: { id: deliveryId, endpointId },
-      include: { event: { select: { type: true } } },
-    });
-    return row ? toDelivery(row) : null;
+    const row = await this.db.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId } });
+    return row ? (await this.withTypes([row]))[0] : null;
   }
 
   /** A new delivery of the same event (same `webhook-id`) to the same endpoint, due now. */
   async redeliver(endpointId: string, eventId: string): Promise<WebhookDeliveryRecord> {
-    const row = await this.db.webhookDelivery.create({
-      data: { eventId, endpointId, resourceId: (await this.db.webhookEvent.findUnique({ where: { id: eventId } }))?.resourceId ?? null },
-      include: { event: { select: { type: true } } },
-    });
-    return toDelivery(row);
+    const event = await this.db.webhookEvent.findUniqueOrThrow({ where: { id: eventId }, select: { type: true, resourceId: true } });
+    const row = await this.db.webhookDelivery.create({ data: { eventId, endpointId, resourceId: event.resourceId } });
+    return toDelivery({ ...row, type: event.type });
   }
 
   /** Newest first (by seq). */
@@ -193,9 +185,19 @@ export class WebhooksRepository {
       where: { endpointId, ...(after !== null ? { seq: { lt: after } } : {}) },
       orderBy: { seq: 'desc' },
       take: limit,
-      include: { event: { select: { type: true } } },
     });
-    return rows.map(toDelivery);
+    return this.withTypes(rows);
+  }
+
+  /** Deliveries with their event's type (no relation: see the migration). */
+  private async withTypes(rows: Prisma.WebhookDeliveryModel[]): Promise<WebhookDeliveryRecord[]> {
+    if (rows.length === 0) return [];
+    const events = await this.db.webhookEvent.findMany({
+      where: { id: { in: [...new Set(rows.map((r) => r.eventId))] } },
+      select: { id: true, type: true },
+    });
+    const types = new Map(events.map((e) => [e.id, e.type]));
+    return rows.map((r) => toDelivery({ ...r, type: types.get(r.eventId) ?? 'unknown' }));
   }
 
   // --- dispatcher --------------------------------------------------------------------------
