@@ -1,17 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { Clock } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
 import { RequestContext } from '../../common/request-context.js';
 import { AppConfigService } from '../../config/config.service.js';
-import { pgConfigFromUrl } from '../../database/sql.js';
+import { InvalidationService } from '../../database/invalidation.service.js';
 import { TenantContextService } from '../../database/tenant-context.service.js';
 import { DISABLE_AFTER_MS, nextAttemptAt } from './backoff.js';
 import { eventBody } from './webhook-events.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { SendResult, WebhookSender } from './webhook-sender.js';
-import { WEBHOOK_CHANNEL, WebhookSignalRepository } from './webhook-signal.repository.js';
+import { WebhookSignalRepository } from './webhook-signal.repository.js';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository.js';
 
 /** Provided (true) by the CLI: a command never delivers webhooks. */
@@ -36,7 +35,7 @@ const UNREACHABLE_RETRY_MS = 30_000;
 /**
  * Delivers webhook events at least once. Dispatchers (every instance with
  * WEBHOOKS_DISPATCH) visit only the clients flagged in the main database's
- * `webhook_pending` (woken by NOTIFY, else once a second), each leased to one
+ * `webhook_pending` (woken by NOTIFY on the invalidation channel, else once a second), each leased to one
  * instance at a time; inside a client, deliveries are claimed with
  * FOR UPDATE SKIP LOCKED and a lease, sent signed (Standard Webhooks), and
  * recorded. Everything lives in the databases, so a restart loses nothing:
@@ -46,7 +45,7 @@ const UNREACHABLE_RETRY_MS = 30_000;
 export class WebhookDispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcherService.name);
   private readonly sender: WebhookSender;
-  private listener: pg.Client | null = null;
+  private unsubscribe: (() => void) | null = null;
   private poll: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -61,6 +60,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     private readonly tenants: TenantContextService,
     private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,
+    private readonly invalidation: InvalidationService,
     @Optional() @Inject(NO_WEBHOOK_DISPATCH) private readonly disabled?: boolean,
   ) {
     this.sender = new WebhookSender(config.get('WEBHOOK_ALLOW_PRIVATE'));
@@ -73,7 +73,8 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     await RequestContext.detached(async () => {
-      await this.listen();
+      // NOTIFY from a signal of any instance (the 1 s poll covers one missed while the listener reconnects).
+      this.unsubscribe = this.invalidation.onWebhooksDue(() => this.kick());
       this.poll = setInterval(() => this.kick(), POLL_MS);
       this.poll.unref();
       const sweep = () =>
@@ -86,26 +87,6 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
       // At start: whatever a stopped fleet left (a lost signal included) is found now.
       sweep();
     });
-  }
-
-  /** LISTEN on the main database for low latency; polling covers a lost connection. */
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ ...pgConfigFromUrl(this.config.get('DATABASE_URL')), application_name: 'freetimechat-webhooks' });
-    client.on('error', (err: Error) => {
-      this.logger.warn(`webhook listener: ${err.message}`);
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => undefined);
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 5_000).unref();
-    });
-    client.on('notification', () => this.kick());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${WEBHOOK_CHANNEL}`);
-      this.listener = client;
-    } catch (err) {
-      this.logger.warn(`webhook listener not started (polling only): ${(err as Error).message}`);
-      await client.end().catch(() => undefined);
-    }
   }
 
   /** Runs a dispatch round now, or right after the one running. */
@@ -214,8 +195,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     if (this.poll) clearInterval(this.poll);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.running?.catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
-    this.listener = null;
+    this.unsubscribe?.();
     this.sender.close();
   }
 }

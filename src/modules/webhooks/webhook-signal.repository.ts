@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { INVALIDATION_CHANNEL, WEBHOOKS_WAKE_KIND } from '../../database/invalidation.service.js';
 import { MainPrismaService } from '../../database/main-prisma.service.js';
 
-/** The NOTIFY channel on the main database that wakes dispatchers at once. */
-export const WEBHOOK_CHANNEL = 'webhook_pending';
+/**
+ * Dispatchers are woken through the invalidation channel every instance
+ * already listens on (no connection of their own): `{kind: "webhooks"}`.
+ */
+const WAKE_PAYLOAD = JSON.stringify({ kind: WEBHOOKS_WAKE_KIND });
 
 /**
  * The main database's side of webhooks: which clients have an active endpoint
@@ -43,7 +47,7 @@ export class WebhookSignalRepository {
               WHERE "webhook_pending"."leased_until" IS NOT NULL OR "webhook_pending"."due_at" > now()
             RETURNING 1)
           , c AS (SELECT count(*)::int AS n FROM up)
-          SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${WEBHOOK_CHANNEL}, '') WHERE c.n > 0) z) AS notified FROM c`
+          SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${INVALIDATION_CHANNEL}, ${WAKE_PAYLOAD}) WHERE c.n > 0) z) AS notified FROM c`
       : await this.main.$queryRaw<{ n: number }[]>`
           WITH up AS (
             INSERT INTO "webhook_pending" ("client_id", "due_at")
@@ -53,7 +57,7 @@ export class WebhookSignalRepository {
               WHERE "webhook_pending"."leased_until" IS NOT NULL OR "webhook_pending"."due_at" > now()
             RETURNING 1)
           , c AS (SELECT count(*)::int AS n FROM up)
-          SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${WEBHOOK_CHANNEL}, '') WHERE c.n > 0) z) AS notified FROM c`;
+          SELECT c.n, (SELECT count(*)::int FROM (SELECT pg_notify(${INVALIDATION_CHANNEL}, ${WAKE_PAYLOAD}) WHERE c.n > 0) z) AS notified FROM c`;
     return rows[0]?.n ?? 0;
   }
 
