@@ -406,6 +406,33 @@ describe('webhook delivery: retries, redirects, deactivation', () => {
     }
   });
 
+  // A suspended client's deliveries wait for its resume; in maintenance its database must not change under a move.
+  it('holds the deliveries of a suspended client until it is active again', async () => {
+    const other = await setupTenant(t);
+    const api = as(t, other.admin);
+    let failing = true;
+    const rx = await startReceiver(() => (failing ? 500 : 204));
+    const hook = await createWebhook(api, rx.url, ['ping']);
+    const platform = await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] });
+    const db = await leaseTenant(t, other.clientId);
+    try {
+      await api.post(`/webhooks/${hook.id}/ping`).expect(202);
+      await waitFor(() => rx.received.length === 1);
+      await as(t, platform).patch(`/clients/${other.clientId}`, { status: 'suspended' }).expect(200);
+      failing = false;
+      await hurry(db, t.get(MainPrismaService), other.clientId);
+      // Proving that nothing is sent needs a wait: two dispatcher polls.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(rx.received).toHaveLength(1);
+      await as(t, platform).patch(`/clients/${other.clientId}`, { status: 'active' }).expect(200);
+      await hurry(db, t.get(MainPrismaService), other.clientId);
+      await waitFor(() => rx.received.length === 2);
+      expect(rx.received[1].headers['webhook-id']).toBe(rx.received[0].headers['webhook-id']);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('marks a delivery failed once its 24 h of retries are over', async () => {
     const rx = await startReceiver(() => 500);
     const hook = await createWebhook(admin, rx.url, ['ping']);

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../common/errors.js';
 import { RequestContext } from '../../common/request-context.js';
 import { AppConfigService } from '../../config/config.service.js';
 import { InvalidationService } from '../../database/invalidation.service.js';
+import { TenantRegistryService } from '../../database/tenant-registry.service.js';
 import { TenantContextService } from '../../database/tenant-context.service.js';
 import { DISABLE_AFTER_MS, nextAttemptAt } from './backoff.js';
 import { eventBody } from './webhook-events.js';
@@ -29,7 +30,7 @@ const TENANT_LEASE_SECONDS = 60;
 const VISIT_BUDGET_MS = 20_000;
 /** The main database is asked for due clients this often besides NOTIFY (retries come due without a signal). */
 const POLL_MS = 1_000;
-/** A client whose database could not be reached is visited again after this. */
+/** A client whose database could not be reached, or that is not active, is visited again after this. */
 const UNREACHABLE_RETRY_MS = 30_000;
 
 /**
@@ -61,6 +62,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,
     private readonly invalidation: InvalidationService,
+    private readonly registry: TenantRegistryService,
     @Optional() @Inject(NO_WEBHOOK_DISPATCH) private readonly disabled?: boolean,
   ) {
     this.sender = new WebhookSender(config.get('WEBHOOK_ALLOW_PRIVATE'));
@@ -121,6 +123,17 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   /** One client: claims and sends due deliveries until none is left or the visit's budget is spent. */
   private async visit(clientId: string, version: bigint): Promise<void> {
     let next: Date | null;
+    // Only active clients: a suspended one's deliveries wait for its resume; in maintenance (a move, a restore)
+    // its database must not change under the operation (a move verifies every table before it switches).
+    const record = await this.registry.get(clientId).catch(() => undefined);
+    if (record === null || record?.status === 'deleted') {
+      await this.signals.forget(clientId).catch(() => undefined);
+      return;
+    }
+    if (record && record.status !== 'active') {
+      await this.signals.release(clientId, version, new Date(Date.now() + UNREACHABLE_RETRY_MS)).catch(() => undefined);
+      return;
+    }
     try {
       next = await this.tenants.withTenant(clientId, async () => {
         const started = Date.now();

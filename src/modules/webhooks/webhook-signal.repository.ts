@@ -101,9 +101,12 @@ export class WebhookSignalRepository {
        WHERE "client_id" = ${clientId}::uuid`;
   }
 
-  /** The client is gone (deleted): nothing to visit. */
+  /**
+   * The client is deleted or unknown: nothing to visit now. Its
+   * `webhook_tenants` row stays, so that a restored client's webhooks are
+   * found again by the sweep.
+   */
   async forget(clientId: string): Promise<void> {
     await this.main.$executeRaw`DELETE FROM "webhook_pending" WHERE "client_id" = ${clientId}::uuid`;
-    await this.main.$executeRaw`DELETE FROM "webhook_tenants" WHERE "client_id" = ${clientId}::uuid`;
   }
 }
