@@ -182,7 +182,8 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
 
   private async send(clientId: string, d: ClaimedDelivery): Promise<{ d: ClaimedDelivery; result: SendResult }> {
     const body = eventBody(clientId, d.event);
-    const now = this.clock.now();
+    // The wall clock, not the injectable one: receivers check webhook-timestamp against theirs (replay protection).
+    const now = new Date();
     const signature = this.signer(d.secretSealed).sign(d.event.id, now, body);
     const result = await this.sender.send(
       d.url,
