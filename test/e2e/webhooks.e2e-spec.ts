@@ -417,7 +417,7 @@ describe('webhook delivery: retries, redirects, deactivation', () => {
     const db = await leaseTenant(t, other.clientId);
     try {
       await api.post(`/webhooks/${hook.id}/ping`).expect(202);
-      await waitFor(() => rx.received.length === 1);
+      await waitFor(async () => (await deliveries(api, hook.id)).find((d) => d.attempts === 1));
       await as(t, platform).patch(`/clients/${other.clientId}`, { status: 'suspended' }).expect(200);
       failing = false;
       await hurry(db, t.get(MainPrismaService), other.clientId);

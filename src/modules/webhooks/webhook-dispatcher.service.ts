@@ -138,6 +138,8 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
       next = await this.tenants.withTenant(clientId, async () => {
         const started = Date.now();
         while (!this.stopped && Date.now() - started < VISIT_BUDGET_MS) {
+          // Re-checked before every batch (cached; suspension and maintenance invalidate it on every instance at once).
+          if (!(await this.isActive(clientId))) break;
           const batch = await this.webhooks.claimDue(BATCH, DELIVERY_LEASE_SECONDS);
           if (batch.length === 0) break;
           await this.deliverBatch(clientId, batch);
@@ -157,6 +159,11 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     await this.signals.release(clientId, version, next).catch((err: unknown) => {
       this.logger.warn(`webhook release of client ${clientId} failed: ${(err as Error).message}`);
     });
+  }
+
+  private async isActive(clientId: string): Promise<boolean> {
+    const record = await this.registry.get(clientId).catch(() => undefined);
+    return record?.status === 'active';
   }
 
   /** Sends a claimed batch in parallel; successes are recorded together, failures one by one (with their backoff). */
