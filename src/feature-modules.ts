@@ -9,6 +9,7 @@ import { OperationsModule } from './modules/operations/index.js';
 import { OnboardingModule } from './modules/onboarding/index.js';
 import { IdempotencyModule } from './modules/idempotency/index.js';
 import { ConditionalRequestsModule } from './modules/conditional-requests/index.js';
+import { WebhooksModule } from './modules/webhooks/index.js';
 
 /** The product's feature modules. */
 export const FEATURE_MODULES: Type[] = [
@@ -22,4 +23,5 @@ export const FEATURE_MODULES: Type[] = [
   OnboardingModule,
   IdempotencyModule,
   ConditionalRequestsModule,
+  WebhooksModule,
 ];

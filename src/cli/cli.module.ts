@@ -9,6 +9,7 @@ import { SKIP_PLATFORM_ADMIN_BOOTSTRAP } from '../modules/clients/platform-admin
 import { OPERATIONS_COMMANDS } from '../modules/operations/commands/index.js';
 import { OperationsModule } from '../modules/operations/operations.module.js';
 import { NO_JOB_WORKER } from '../modules/operations/jobs/job-queue.service.js';
+import { NO_WEBHOOK_DISPATCH } from '../modules/webhooks/index.js';
 import { CliProgram } from './cli-program.js';
 
 /**
@@ -27,12 +28,13 @@ export class CliModule {
       providers: [
         { provide: SKIP_PLATFORM_ADMIN_BOOTSTRAP, useValue: true },
         { provide: NO_JOB_WORKER, useValue: true },
+        { provide: NO_WEBHOOK_DISPATCH, useValue: true },
         DemoSeedService,
         CliProgram,
         ...CLI_COMMANDS,
         ...OPERATIONS_COMMANDS,
       ],
-      exports: [SKIP_PLATFORM_ADMIN_BOOTSTRAP, NO_JOB_WORKER],
+      exports: [SKIP_PLATFORM_ADMIN_BOOTSTRAP, NO_JOB_WORKER, NO_WEBHOOK_DISPATCH],
     };
   }
 }

@@ -44,6 +44,11 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'reports', description: 'Time summaries grouped by project, task, user, day or week, and the CSV export.' },
   { name: 'chat', description: 'Conversations with the assistant, which logs time, runs timers and answers questions about hours.' },
   {
+    name: 'webhooks',
+    description:
+      'Signed HTTP callbacks (Standard Webhooks) for changes of time entries, timers and projects: endpoints, the delivery log, pings and redelivery.',
+  },
+  {
     name: 'impersonation',
     description: 'Acting as another user for support, with a short-lived token and an audit trail of every request.',
   },

@@ -43,6 +43,7 @@ describe('the configuration schema', () => {
     ...['QUOTA_PROJECTS', 'QUOTA_TASKS', 'QUOTA_USERS', 'QUOTA_CONVERSATIONS', 'QUOTA_MESSAGES_PER_CONVERSATION'],
     ...['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL', 'LLM_TIMEOUT_MS'],
     ...['BACKUP_DIR', 'BACKUP_RETENTION_DAYS', 'JOBS_WORKER'],
+    ...['WEBHOOKS_DISPATCH', 'WEBHOOK_ALLOW_PRIVATE', 'QUOTA_WEBHOOKS', 'WEBHOOK_SWEEP_SECONDS'],
   ];
 
   it('reads exactly the declared variables from the environment', () => {

@@ -1,15 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
-import { OperationsEnv } from './env/operations.env.js';
+import { WebhooksEnv } from './env/webhooks.env.js';
 import { secretProblems } from './secrets.js';
 
 /**
  * The environment, validated at boot: every variable is declared, with its
  * default and rules, in one of the files under env/ by concern (server,
- * database, auth, limits, llm, operations). A bad value stops start-up with a message
+ * database, auth, limits, llm, operations, webhooks). A bad value stops start-up with a message
  * naming the variable; see README "Configuration".
  */
-export class EnvironmentVariables extends OperationsEnv {}
+export class EnvironmentVariables extends WebhooksEnv {}
 
 export type AppConfig = EnvironmentVariables & { DATABASE_URL: string; JWT_SECRET: string };
 

@@ -10,7 +10,15 @@ export interface Invalidation {
 }
 type Handler = (msg: Invalidation) => void;
 
-const CHANNEL = 'freetimechat_invalidate';
+export const INVALIDATION_CHANNEL = 'freetimechat_invalidate';
+const CHANNEL = INVALIDATION_CHANNEL;
+/**
+ * Not an invalidation: `{kind: "webhooks"}` on the same channel wakes the
+ * webhook dispatchers (sent by the main database, see
+ * webhook-signal.repository.ts), so they need no connection of their own.
+ * Never handed to the cache handlers.
+ */
+export const WEBHOOKS_WAKE_KIND = 'webhooks';
 
 /**
  * Cross-instance cache invalidation over PostgreSQL LISTEN/NOTIFY on the main
@@ -23,6 +31,7 @@ const CHANNEL = 'freetimechat_invalidate';
 export class InvalidationService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(InvalidationService.name);
   private readonly handlers = new Set<Handler>();
+  private readonly wakeHandlers = new Set<() => void>();
   private client: pg.Client | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
@@ -48,6 +57,12 @@ export class InvalidationService implements OnModuleInit, OnApplicationShutdown 
   subscribe(handler: Handler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
+  }
+
+  /** Called on every `{kind: "webhooks"}` notification (see WEBHOOKS_WAKE_KIND). */
+  onWebhooksDue(handler: () => void): () => void {
+    this.wakeHandlers.add(handler);
+    return () => this.wakeHandlers.delete(handler);
   }
 
   /** Invalidates locally at once, then tells every other instance. */
@@ -76,7 +91,11 @@ export class InvalidationService implements OnModuleInit, OnApplicationShutdown 
     client.on('notification', (n) => {
       if (n.channel !== CHANNEL || !n.payload) return;
       try {
-        const msg = JSON.parse(n.payload) as Invalidation;
+        const msg = JSON.parse(n.payload) as Invalidation | { kind: typeof WEBHOOKS_WAKE_KIND };
+        if (msg.kind === WEBHOOKS_WAKE_KIND) {
+          for (const h of this.wakeHandlers) h();
+          return;
+        }
         this.dispatch(msg);
       } catch {
         /* not ours */

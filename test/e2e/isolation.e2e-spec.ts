@@ -137,6 +137,14 @@ const ROUTES: Record<string, RouteClass> = {
     tenant: true,
     cross: { body: () => ({ content: 'log 1h on anything' }) },
   },
+  'POST /api/v1/webhooks': { caps: ['webhooks:manage'], tenant: true, cross: 'none' },
+  'GET /api/v1/webhooks': { caps: ['webhooks:manage'], tenant: true, cross: 'none' },
+  'GET /api/v1/webhooks/{id}': { caps: ['webhooks:manage'], tenant: true, cross: {} },
+  'PATCH /api/v1/webhooks/{id}': { caps: ['webhooks:manage'], tenant: true, cross: { body: () => ({ description: 'hijacked' }) } },
+  'DELETE /api/v1/webhooks/{id}': { caps: ['webhooks:manage'], tenant: true, cross: {} },
+  'POST /api/v1/webhooks/{id}/ping': { caps: ['webhooks:manage'], tenant: true, cross: {} },
+  'GET /api/v1/webhooks/{id}/deliveries': { caps: ['webhooks:manage'], tenant: true, cross: {} },
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': { caps: ['webhooks:manage'], tenant: true, cross: {} },
 };
 
 /** Bodies that pass validation, so refusals come from authorization and not from the ValidationPipe. */

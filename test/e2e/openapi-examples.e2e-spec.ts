@@ -91,6 +91,8 @@ describe('OpenAPI request examples', () => {
     await send('POST /api/v1/conversations/{id}/messages', { id: id(conversation) });
     await send('POST /api/v1/impersonation', {}, { userId: id(user) });
     await send('POST /api/v1/auth/tokens');
+    const webhook = await send('POST /api/v1/webhooks');
+    await send('PATCH /api/v1/webhooks/{id}', { id: id(webhook) });
 
     // Two-factor authentication: set up, enable with a TOTP code, sign in with a backup code, turn off with another.
     const setup = await t.http.post('/api/v1/auth/2fa/setup').set('authorization', `Bearer ${token}`).expect(200);

@@ -47,7 +47,7 @@ export function yesterday(daysBack = 1): string {
   return new Date(Date.now() - daysBack * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A tenant made by POST /auth/signup, with a member, a custom role, a project, a task, a time entry, a conversation, an impersonation session and personal access tokens. */
+/** A tenant made by POST /auth/signup, with a member, a custom role, a project, a task, a time entry, a conversation, an impersonation session, personal access tokens and a webhook (pinged once). */
 export async function buildTenant(t: TestApp, http: RawHttp, label: string): Promise<WorldTenant> {
   const tag = randomBytes(4).toString('hex');
   const slug = `${label.toLowerCase()}-${tag}`;
@@ -86,6 +86,12 @@ export async function buildTenant(t: TestApp, http: RawHttp, label: string): Pro
     await http.json('POST', `${API}/auth/tokens`, member.token, { name: `${label} member token` }),
     'member access token',
   );
+  // A public literal address: accepted without DNS; nothing is sent (the suites run without a dispatcher).
+  const webhook = ok<{ id: string }>(
+    await http.json('POST', `${API}/webhooks`, tok, { url: 'https://93.184.216.34/hooks/world', events: ['time_entry.created'] }),
+    'webhook',
+  );
+  const delivery = ok<{ id: string }>(await http.json('POST', `${API}/webhooks/${webhook.id}/ping`, tok, undefined), 'webhook ping', [202]);
   const main = t.get(MainPrismaService);
   const row = await main.client.findUniqueOrThrow({ where: { id: clientId } });
   return {
@@ -107,6 +113,8 @@ export async function buildTenant(t: TestApp, http: RawHttp, label: string): Pro
       impersonation: imp.session.id,
       clients: clientId,
       tokens: adminPat.id,
+      webhooks: webhook.id,
+      deliveries: delivery.id,
     },
   };
 }

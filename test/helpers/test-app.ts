@@ -77,6 +77,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: 'silent',
     DB_MIGRATE_ON_START: 'false',
     JOBS_WORKER: 'false',
+    WEBHOOKS_DISPATCH: 'false',
     BACKUP_DIR: path.join(tmpdir(), 'freetimechat-test-backups'),
     ...NO_RATE_LIMITS,
     ...overrides,

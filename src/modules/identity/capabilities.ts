@@ -24,6 +24,7 @@ export const CAPABILITIES = {
   'reports:read:own': { scope: 'client', description: 'Reports over own time' },
   'reports:read:all': { scope: 'client', description: "Reports over everyone's time" },
   'chat:use': { scope: 'client', description: 'Use the chat assistant' },
+  'webhooks:manage': { scope: 'client', description: "Create, change and delete the client's webhooks and read their deliveries" },
 } as const satisfies Record<string, { scope: CapabilityScope; description: string }>;
 
 export type Capability = keyof typeof CAPABILITIES;
