@@ -433,6 +433,39 @@ describe('webhook delivery: retries, redirects, deactivation', () => {
     }
   });
 
+  // WEBHOOK_RETENTION_DAYS (30 by default): the log is written straight into a fresh client's database, backdated.
+  it('prunes finished deliveries and their events past the retention, never a pending one or a recent one', async () => {
+    const other = await setupTenant(t);
+    const db = await leaseTenant(t, other.clientId);
+    const endpoint = randomUUID();
+    await db.$executeRawUnsafe(
+      `INSERT INTO webhook_endpoints (id, url, events, secret_sealed, active) VALUES ('${endpoint}', 'https://example.test/h', '{ping}', 'x', false)`,
+    );
+    const rows = [
+      { name: 'old succeeded', status: 'succeeded', age: '31 days' },
+      { name: 'old failed', status: 'failed', age: '40 days' },
+      { name: 'old pending', status: 'pending', age: '31 days' },
+      { name: 'recent succeeded', status: 'succeeded', age: '29 days' },
+    ].map((r) => ({ ...r, event: randomUUID(), delivery: randomUUID() }));
+    for (const r of rows) {
+      await db.$executeRawUnsafe(
+        `INSERT INTO webhook_events (id, type, data, created_at) VALUES ('${r.event}', 'ping', '{}', now() - interval '${r.age}')`,
+      );
+      await db.$executeRawUnsafe(
+        `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, created_at)
+         VALUES ('${r.delivery}', '${r.event}', '${endpoint}', '${r.status}', ${r.status === 'pending' ? 'now()' : 'NULL'}, now() - interval '${r.age}')`,
+      );
+    }
+    await hurry(db, t.get(MainPrismaService), other.clientId);
+    const left = async () => ({
+      deliveries: (await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM webhook_deliveries`)).map((x) => x.id).sort(),
+      events: (await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM webhook_events`)).map((x) => x.id).sort(),
+    });
+    const kept = rows.filter((r) => r.name === 'old pending' || r.name === 'recent succeeded');
+    await waitFor(async () => (await left()).deliveries.length === kept.length);
+    expect(await left()).toEqual({ deliveries: kept.map((r) => r.delivery).sort(), events: kept.map((r) => r.event).sort() });
+  });
+
   it('marks a delivery failed once its 24 h of retries are over', async () => {
     const rx = await startReceiver(() => 500);
     const hook = await createWebhook(admin, rx.url, ['ping']);

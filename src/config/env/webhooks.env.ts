@@ -41,4 +41,16 @@ export class WebhooksEnv extends OperationsEnv {
   @Min(5)
   @Max(86400)
   WEBHOOK_SWEEP_SECONDS = 300;
+
+  /**
+   * Days a finished delivery (succeeded or failed) and its event are kept for
+   * the delivery log and redelivery; older ones are deleted by the
+   * dispatcher. Pending deliveries are never deleted.
+   */
+  @IsOptional()
+  @int()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_RETENTION_DAYS = 30;
 }

@@ -32,6 +32,10 @@ const VISIT_BUDGET_MS = 20_000;
 const POLL_MS = 1_000;
 /** A client whose database could not be reached, or that is not active, is visited again after this. */
 const UNREACHABLE_RETRY_MS = 30_000;
+/** A client's finished deliveries past WEBHOOK_RETENTION_DAYS are pruned at most this often, during a visit. */
+const PRUNE_EVERY_MS = 3_600_000;
+/** Deliveries deleted per statement while pruning. */
+const PRUNE_BATCH = 5_000;
 
 /**
  * Delivers webhook events at least once. Dispatchers (every instance with
@@ -53,6 +57,8 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   private again = false;
   private stopped = false;
   private readonly signers = new Map<string, Webhook>();
+  /** When each client was last pruned by this instance (the sweep visits every client with an active endpoint). */
+  private readonly prunedAt = new Map<string, number>();
 
   constructor(
     private readonly config: AppConfigService,
@@ -127,6 +133,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     // its database must not change under the operation (a move verifies every table before it switches).
     const record = await this.registry.get(clientId).catch(() => undefined);
     if (record === null || record?.status === 'deleted') {
+      this.prunedAt.delete(clientId);
       await this.signals.forget(clientId).catch(() => undefined);
       return;
     }
@@ -146,10 +153,12 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
           // Under a steady stream of events, a moment's wait lets the next batch fill (fewer claims per event).
           if (batch.length < BATCH) await new Promise((r) => setTimeout(r, GATHER_MS));
         }
+        if (!this.stopped) await this.pruneIfDue(clientId);
         return this.webhooks.nextDueAt();
       });
     } catch (err) {
       if (err instanceof NotFoundError) {
+        this.prunedAt.delete(clientId);
         await this.signals.forget(clientId).catch(() => undefined);
         return;
       }
@@ -159,6 +168,19 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     await this.signals.release(clientId, version, next).catch((err: unknown) => {
       this.logger.warn(`webhook release of client ${clientId} failed: ${(err as Error).message}`);
     });
+  }
+
+  /** Deletes the client's finished deliveries and events older than WEBHOOK_RETENTION_DAYS, at most hourly. */
+  private async pruneIfDue(clientId: string): Promise<void> {
+    const last = this.prunedAt.get(clientId);
+    if (last !== undefined && Date.now() - last < PRUNE_EVERY_MS) return;
+    this.prunedAt.set(clientId, Date.now());
+    const before = new Date(this.clock.now().getTime() - this.config.get('WEBHOOK_RETENTION_DAYS') * 86_400_000);
+    try {
+      while ((await this.webhooks.pruneFinished(before, PRUNE_BATCH)) === PRUNE_BATCH && !this.stopped);
+    } catch (err) {
+      this.logger.warn(`webhook log pruning of client ${clientId} failed: ${(err as Error).message}`);
+    }
   }
 
   private async isActive(clientId: string): Promise<boolean> {

@@ -321,6 +321,27 @@ export class WebhooksRepository {
     });
   }
 
+  /**
+   * Deletes up to `limit` finished deliveries created before `before`, then
+   * the events no delivery refers to any more (pending deliveries keep
+   * theirs). Answers how many deliveries went; the caller repeats while it
+   * is `limit`, so no statement holds locks on a large log for long.
+   */
+  async pruneFinished(before: Date, limit: number): Promise<number> {
+    return this.db.$transaction(async (tx) => {
+      const deleted = await tx.$executeRaw`
+        DELETE FROM "webhook_deliveries" WHERE "id" IN (
+          SELECT "id" FROM "webhook_deliveries"
+           WHERE "status" <> 'pending' AND "created_at" < ${before}
+           LIMIT ${limit})`;
+      await tx.$executeRaw`
+        DELETE FROM "webhook_events" e
+         WHERE e."created_at" < ${before}
+           AND NOT EXISTS (SELECT 1 FROM "webhook_deliveries" d WHERE d."event_id" = e."id")`;
+      return deleted;
+    });
+  }
+
   /** When the next pending delivery of an active endpoint is due (a claimed one: when its lease ends), or null when none is. */
   async nextDueAt(): Promise<Date | null> {
     const rows = await this.db.$queryRaw<{ due: Date | null }[]>`
