@@ -28,8 +28,15 @@ const DELIVERY_LEASE_SECONDS = 30;
 /** A client is one instance's for this long per visit; a visit stops claiming after VISIT_BUDGET_MS and yields. */
 const TENANT_LEASE_SECONDS = 60;
 const VISIT_BUDGET_MS = 20_000;
-/** The main database is asked for due clients this often besides NOTIFY (retries come due without a signal). */
-const POLL_MS = 1_000;
+/**
+ * Besides NOTIFY, a dispatcher wakes when the earliest flagged client comes
+ * due (a retry's backoff, a visit's lease left by a dead instance), and at
+ * least this often (a NOTIFY missed while the listener reconnected). Not a
+ * fixed short poll: that would keep a main-pool connection open for good.
+ */
+const SAFETY_WAKE_MS = 30_000;
+/** The shortest wait before a wake for a client coming due (a burst of retries is gathered). */
+const MIN_WAKE_MS = 100;
 /** A client whose database could not be reached, or that is not active, is visited again after this. */
 const UNREACHABLE_RETRY_MS = 30_000;
 /** A client's finished deliveries past WEBHOOK_RETENTION_DAYS are pruned at most this often, during a visit. */
@@ -51,7 +58,9 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   private readonly logger = new Logger(WebhookDispatcherService.name);
   private readonly sender: WebhookSender;
   private unsubscribe: (() => void) | null = null;
-  private poll: NodeJS.Timeout | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  /** Only the latest scheduling sets the wake (an earlier one may resolve after a later round). */
+  private wakeGeneration = 0;
   private sweepTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -83,13 +92,12 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     await RequestContext.detached(async () => {
       // NOTIFY from a signal of any instance (the 1 s poll covers one missed while the listener reconnects).
       this.unsubscribe = this.invalidation.onWebhooksDue(() => this.kick());
-      this.poll = setInterval(() => this.kick(), POLL_MS);
-      this.poll.unref();
+      // Kicked either way: a round ends by setting the next wake, so the dispatcher never sleeps for good.
       const sweep = () =>
-        void this.signals.sweep().then(
-          () => this.kick(),
-          (err: unknown) => this.logger.warn(`webhook sweep failed: ${(err as Error).message}`),
-        );
+        void this.signals
+          .sweep()
+          .catch((err: unknown) => this.logger.warn(`webhook sweep failed: ${(err as Error).message}`))
+          .finally(() => this.kick());
       this.sweepTimer = setInterval(sweep, this.config.get('WEBHOOK_SWEEP_SECONDS') * 1000);
       this.sweepTimer.unref();
       // At start: whatever a stopped fleet left (a lost signal included) is found now.
@@ -104,13 +112,37 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
       this.again = true;
       return;
     }
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     this.running = RequestContext.detached(() => this.rounds()).finally(() => {
       this.running = null;
       if (this.again && !this.stopped) {
         this.again = false;
         this.kick();
+      } else {
+        this.scheduleWake();
       }
     });
+  }
+
+  /** Sets the next wake: when the earliest flagged client comes due, at most SAFETY_WAKE_MS away. */
+  private scheduleWake(): void {
+    if (this.stopped) return;
+    const generation = ++this.wakeGeneration;
+    void RequestContext.detached(() => this.signals.msUntilNextDue()).then(
+      (ms) => this.wakeIn(generation, ms === null ? SAFETY_WAKE_MS : Math.min(SAFETY_WAKE_MS, Math.max(MIN_WAKE_MS, ms))),
+      (err: unknown) => {
+        this.logger.warn(`webhook dispatch could not read the next due time: ${(err as Error).message}`);
+        this.wakeIn(generation, SAFETY_WAKE_MS);
+      },
+    );
+  }
+
+  private wakeIn(generation: number, ms: number): void {
+    if (this.stopped || this.running || generation !== this.wakeGeneration) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => this.kick(), ms);
+    this.wakeTimer.unref();
   }
 
   private async rounds(): Promise<void> {
@@ -235,7 +267,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.poll) clearInterval(this.poll);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.running?.catch(() => undefined);
     this.unsubscribe?.();

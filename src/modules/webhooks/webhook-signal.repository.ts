@@ -102,6 +102,17 @@ export class WebhookSignalRepository {
   }
 
   /**
+   * Milliseconds until the earliest flagged client can be leased (due, and its
+   * lease, if any, over), by the database's clock; null when none is flagged.
+   */
+  async msUntilNextDue(): Promise<number | null> {
+    const rows = await this.main.$queryRaw<{ ms: number | null }[]>`
+      SELECT (EXTRACT(EPOCH FROM min(GREATEST("due_at", COALESCE("leased_until", "due_at"))) - now()) * 1000)::float8 AS ms
+        FROM "webhook_pending"`;
+    return rows[0]?.ms ?? null;
+  }
+
+  /**
    * The client is deleted or unknown: nothing to visit now. Its
    * `webhook_tenants` row stays, so that a restored client's webhooks are
    * found again by the sweep.
