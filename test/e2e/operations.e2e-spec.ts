@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
+import { JobsService } from '../../src/modules/operations/jobs/jobs.service.js';
+import { MIGRATE_BATCH_SIZE, MigrateAllService } from '../../src/modules/operations/migrate/migrate-all.service.js';
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
 import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
 import { Api, as, createProject, expectError } from '../helpers/time-tracking.js';
@@ -224,6 +226,28 @@ describe('migrations across clients (POST /clients/migrate)', () => {
       dbs.reloadMigrations();
     }
   }, 90_000);
+
+  it('two instances share one job: its batches run on both', async () => {
+    const other = await createTestApp({ JOBS_WORKER: 'true' }, { database: { ...t.db, drop: async () => undefined }, keepDatabase: true });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await provisionClient(t));
+    const apps = [t, other];
+    const slow = { name: '29991231000002_slow_probe', sql: 'SELECT pg_sleep(0.4);', checksum: 'slow' };
+    for (const app of apps) app.get(TenantDatabasesService).reloadMigrations([...t.get(TenantDatabasesService).migrations, slow]);
+    t.get(MigrateAllService).batchSize = 2;
+    try {
+      const done = await finished((await platform.post('/clients/migrate', { dryRun: true, clientIds: ids })).body.job.id);
+      expect(done).toMatchObject({ status: 'succeeded', progress: { done: 12, total: 12 }, result: { total: 12, migrated: 12 } });
+      const batches = await t.get(JobsService).children(done.id as string);
+      expect(batches).toHaveLength(6);
+      const ran = new Set(batches.map((b) => (b.result as { instance: string }).instance));
+      expect(ran).toEqual(new Set(apps.map((app) => app.get(MigrateAllService).instanceId)));
+    } finally {
+      t.get(MigrateAllService).batchSize = MIGRATE_BATCH_SIZE;
+      for (const app of apps) app.get(TenantDatabasesService).reloadMigrations();
+      await other.close();
+    }
+  }, 120_000);
 
   it('validates the body, refuses unknown clients (400) and a second migration job (409)', async () => {
     expectError(await platform.post('/clients/migrate', { dryRun: 'yes' }), 400, 'VALIDATION_FAILED');

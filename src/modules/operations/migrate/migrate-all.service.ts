@@ -84,6 +84,8 @@ export class MigrateAllService {
   private readonly logger = new Logger(MigrateAllService.name);
   /** Names this process in batch results (which instance did which batch). */
   readonly instanceId = randomUUID();
+  /** Clients per child job (MIGRATE_BATCH_SIZE; tests make it smaller to spread a few clients over instances). */
+  batchSize = MIGRATE_BATCH_SIZE;
 
   constructor(
     private readonly clients: ClientsRepository,
@@ -167,8 +169,8 @@ export class MigrateAllService {
       total = targets.length;
       await ctx.save({ total });
       const batches: BatchData[] = [];
-      for (let i = 0; i < targets.length; i += MIGRATE_BATCH_SIZE)
-        batches.push({ dryRun, clientIds: targets.slice(i, i + MIGRATE_BATCH_SIZE).map((c) => c.id), parentId: ctx.id });
+      for (let i = 0; i < targets.length; i += this.batchSize)
+        batches.push({ dryRun, clientIds: targets.slice(i, i + this.batchSize).map((c) => c.id), parentId: ctx.id });
       await this.jobs.enqueueChildren('clients.migrate.batch', ctx.id, batches);
       await ctx.setCheckpoint('spawned');
     } else total = Number((ctx.data as { total?: number }).total ?? 0);
