@@ -192,7 +192,7 @@ describe('moving a client between servers', () => {
 });
 
 describe('a move killed after each step', () => {
-  const STEPS = ['started', 'created', 'maintenance', 'copied', 'verified', 'switched', 'dropped'];
+  const STEPS = ['started', 'created', 'precopied', 'maintenance', 'copied', 'verified', 'switched', 'dropped'];
   beforeAll(() => ensureBuilt(), 180_000);
 
   function attempt(jobId: string, crashAt: string | null): Promise<number | null> {

@@ -84,6 +84,8 @@ export class MigrateAllService {
   private readonly logger = new Logger(MigrateAllService.name);
   /** Names this process in batch results (which instance did which batch). */
   readonly instanceId = randomUUID();
+  /** Dry-run schema templates this process made, per server, version and job tag (cloned for each client's copy). */
+  private readonly templates = new Map<string, Promise<string>>();
   /** Clients per child job (MIGRATE_BATCH_SIZE; tests make it smaller to spread a few clients over instances). */
   batchSize = MIGRATE_BATCH_SIZE;
 
@@ -156,7 +158,10 @@ export class MigrateAllService {
       if (result.failed) throw new JobFailure(`${result.failed} of ${result.total} clients failed${dryRun ? ' (dry run)' : ''}`, result);
       return result;
     } finally {
-      if (dryRun) await this.sweepCopies(tag);
+      if (dryRun) {
+        await this.dropTemplates(tag);
+        await this.sweepCopies(tag);
+      }
     }
   }
 
@@ -212,8 +217,12 @@ export class MigrateAllService {
     let done = 0;
     await ctx.progress(0, targets.length);
     const tag = data.parentId.replace(/-/g, '').slice(0, 8);
-    const results = await this.runMany(targets, data.dryRun === true, tag, async () => ctx.progress(++done, targets.length));
-    return { instance: this.instanceId, results };
+    try {
+      const results = await this.runMany(targets, data.dryRun === true, tag, async () => ctx.progress(++done, targets.length));
+      return { instance: this.instanceId, results };
+    } finally {
+      await this.dropTemplates(tag);
+    }
   }
 
   private async runMany(targets: ClientRecord[], dryRun: boolean, tag: string, tick: () => Promise<void>): Promise<ClientMigrateOutcome[]> {
@@ -251,7 +260,7 @@ export class MigrateAllService {
       if (pending.length === 0)
         return { ...base, fromVersion, toVersion: fromVersion, applied: [], status: 'current', error: null, durationMs: 0, copyMs: 0 };
       await this.dbs.admin(s).query(`DROP DATABASE IF EXISTS ${quoteIdent(copy)} WITH (FORCE)`);
-      await this.dbs.createAtVersion(s, copy, fromVersion);
+      await this.cloneFrom(s, await this.templateAt(s, fromVersion, tag), copy);
       await this.dbs.withDatabase(s, client.databaseName, (source) =>
         this.dbs.withDatabase(s, copy, async (target) => {
           await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -307,6 +316,52 @@ export class MigrateAllService {
           .admin(server)
           .query(`DROP DATABASE IF EXISTS ${quoteIdent(copy)} WITH (FORCE)`)
           .catch((e: unknown) => this.logger.warn(`Could not drop the dry-run copy ${copy}: ${safeErrorMessage(e)}`));
+    }
+  }
+
+  /**
+   * An empty database at exactly `version` for this job (made once per
+   * process, server and version: a clone of it is much cheaper than running
+   * every migration again for each client). Named like the copies, so the
+   * job's sweep drops it.
+   */
+  private templateAt(server: DatabaseServerConfig, version: string | null, tag: string): Promise<string> {
+    const key = `${server.name}|${version ?? ''}|${tag}`;
+    let p = this.templates.get(key);
+    if (!p) {
+      const name = `${DRY_RUN_PREFIX}tpl${randomUUID().replace(/-/g, '').slice(0, 12)}_${tag}`;
+      p = this.dbs.createAtVersion(server, name, version).then(() => name);
+      p.catch(() => this.templates.delete(key));
+      this.templates.set(key, p);
+    }
+    return p;
+  }
+
+  /** CREATE DATABASE … TEMPLATE, retried while another clone of the same template is starting (55006). */
+  private async cloneFrom(server: DatabaseServerConfig, template: string, name: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.dbs.admin(server).query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt >= 60) throw err;
+        await new Promise((r) => setTimeout(r, 25 + attempt * 10));
+      }
+    }
+  }
+
+  /** Drops this process's dry-run templates of one job. */
+  private async dropTemplates(tag: string): Promise<void> {
+    for (const [key, p] of [...this.templates]) {
+      if (!key.endsWith(`|${tag}`)) continue;
+      this.templates.delete(key);
+      const name = await p.catch(() => null);
+      const server = this.dbs.servers.find((s) => s.name === key.split('|')[0]);
+      if (name && server)
+        await this.dbs
+          .admin(server)
+          .query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+          .catch(() => undefined);
     }
   }
 

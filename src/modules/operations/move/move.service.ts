@@ -9,7 +9,8 @@ import { TenantDatabasesService } from '../../../database/tenant-databases.servi
 import { TenantRegistryService } from '../../../database/tenant-registry.service.js';
 import type { ClientRecord } from '../../clients/index.js';
 import { BackupsRepository } from '../backups/backups.repository.js';
-import { copyBetween, copyOut, listTables, resetSequences, type TableSum } from '../copy/table-copy.js';
+import { copyBetween, copyOut, listTables, resetSequences, type TableInfo } from '../copy/table-copy.js';
+import { syncTable } from '../copy/table-sync.js';
 import type { JobContext } from '../jobs/job.types.js';
 import { BackupIntegrityError, OperationStateError } from '../operations.errors.js';
 
@@ -25,10 +26,15 @@ export interface MoveResult {
   to: string;
   schemaVersion: string | null;
   tables: Record<string, number>;
+  /** Rows written or deleted during the first copy, caught up in the maintenance window, per table. */
+  caughtUp?: Record<string, number>;
   totalMs: number;
   maintenanceMs: number;
   resumed: boolean;
 }
+
+/** Both sides print values alike (digests and checksums compare text). */
+const SAME_TEXT = `SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'`;
 
 /** Statuses a client may be moved in (its database exists and no other operation owns it). */
 export const MOVABLE_STATUSES = ['active', 'suspended'];
@@ -100,6 +106,11 @@ export class MoveService {
       await this.createTarget(to, client, version);
       await ctx.setCheckpoint('created');
       crashPoint('move:created');
+      // A first full copy while the client works as usual: the maintenance window only catches up.
+      await this.precopy(client, from, to);
+      await ctx.setCheckpoint('precopied');
+      crashPoint('move:precopied');
+      await ctx.progress(1, 4);
 
       if (previousStatus === 'active') {
         if (!(await this.store.setStatus(client.id, ['active'], 'maintenance')))
@@ -110,7 +121,7 @@ export class MoveService {
         crashPoint('move:maintenance');
         await new Promise((r) => setTimeout(r, SETTLE_MS));
       }
-      const tables = await this.copyVerifySwitch(client, from, to, version, previousStatus, ctx);
+      const { tables, caughtUp } = await this.copyVerifySwitch(client, from, to, version, previousStatus, ctx);
       maintenanceMs = maintenanceStarted ? Date.now() - maintenanceStarted : 0;
       await this.invalidation.publish('client', client.id);
       await ctx.setCheckpoint('switched');
@@ -120,7 +131,16 @@ export class MoveService {
       await ctx.setCheckpoint('dropped');
       crashPoint('move:dropped');
       await ctx.progress(4, 4);
-      return { from: from.name, to: to.name, schemaVersion: version, tables, totalMs: Date.now() - started, maintenanceMs, resumed };
+      return {
+        from: from.name,
+        to: to.name,
+        schemaVersion: version,
+        tables,
+        caughtUp,
+        totalMs: Date.now() - started,
+        maintenanceMs,
+        resumed,
+      };
     } catch (err) {
       if ((await this.store.serverOf(client.id)) !== to.name) {
         await this.rollback(client, to, previousStatus).catch((e: unknown) =>
@@ -143,12 +163,39 @@ export class MoveService {
     await this.dbs.restrictAccess(to, client.databaseName, role);
   }
 
+  /** Every table copied from one snapshot of the source (writes go on meanwhile; the catch-up follows). */
+  private async precopy(client: ClientRecord, from: DatabaseServerConfig, to: DatabaseServerConfig): Promise<void> {
+    await this.dbs.withDatabase(from, client.databaseName, (source) =>
+      this.dbs.withDatabase(to, client.databaseName, async (target) => {
+        await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        try {
+          const tables = await listTables(source);
+          await target.query('BEGIN');
+          try {
+            // Foreign keys and triggers were checked on the source; rows load in any table order.
+            await target.query('SET LOCAL session_replication_role = replica');
+            if (tables.length) await target.query(`TRUNCATE ${tables.map((t) => quoteIdent(t.name)).join(', ')}`);
+            for (const t of tables) await copyBetween(source, target, t);
+            await target.query('COMMIT');
+          } catch (err) {
+            await target.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        } finally {
+          await source.query('COMMIT').catch(() => undefined);
+        }
+      }),
+    );
+  }
+
   /**
    * The maintenance window. The source's tables are locked against writes
    * (EXCLUSIVE: reads go on) before the snapshot is taken, so writes still in
-   * flight commit first and are copied; nothing can write after. Every table
-   * is streamed into the target and read back (rows and sha256 must match);
-   * then the registry points at the target and the client leaves maintenance.
+   * flight commit first and are copied; nothing can write after. The target
+   * catches up (rows changed since the first copy, by primary key and row
+   * digest), then every table is read on both sides at once and must match
+   * (rows and sha256 of the COPY text); then the registry points at the
+   * target and the client leaves maintenance.
    */
   private async copyVerifySwitch(
     client: ClientRecord,
@@ -157,21 +204,36 @@ export class MoveService {
     version: string | null,
     previousStatus: string,
     ctx: JobContext,
-  ): Promise<Record<string, number>> {
+  ): Promise<{ tables: Record<string, number>; caughtUp: Record<string, number> }> {
     return this.dbs.withDatabase(from, client.databaseName, (source) =>
       this.dbs.withDatabase(to, client.databaseName, async (target) => {
         await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         try {
           await source.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+          await source.query(SAME_TEXT);
           const tables = await listTables(source);
           if (tables.length) await source.query(`LOCK TABLE ${tables.map((t) => quoteIdent(t.name)).join(', ')} IN EXCLUSIVE MODE`);
           if ((await currentVersion(source)) !== version)
             throw new OperationStateError('The client was migrated during the move; not moved');
-          const sums = await this.copyTables(source, target, tables);
+          const caughtUp: Record<string, number> = {};
+          await target.query('BEGIN');
+          try {
+            await target.query('SET LOCAL session_replication_role = replica');
+            await target.query(SAME_TEXT);
+            for (const t of tables) {
+              const d = await syncTable(source, target, t);
+              if (d.changed + d.removed) caughtUp[t.name] = d.changed + d.removed;
+            }
+            await resetSequences(target);
+            await target.query('COMMIT');
+          } catch (err) {
+            await target.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
           await ctx.setCheckpoint('copied');
           crashPoint('move:copied');
           await ctx.progress(2, 4);
-          await verify(target, tables, sums);
+          const rows = await verify(source, target, tables);
           await ctx.setCheckpoint('verified');
           crashPoint('move:verified');
           await ctx.progress(3, 4);
@@ -181,29 +243,12 @@ export class MoveService {
           await source.query(
             `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename <> current_user`,
           );
-          return Object.fromEntries(tables.map((t) => [t.name, sums.get(t.name)!.rows]));
+          return { tables: rows, caughtUp };
         } finally {
           await source.query('ROLLBACK').catch(() => undefined);
         }
       }),
     );
-  }
-
-  private async copyTables(source: pg.ClientBase, target: pg.ClientBase, tables: Awaited<ReturnType<typeof listTables>>) {
-    const sums = new Map<string, TableSum>();
-    await target.query('BEGIN');
-    try {
-      // Foreign keys and triggers were checked on the source; rows load in any table order.
-      await target.query('SET LOCAL session_replication_role = replica');
-      if (tables.length) await target.query(`TRUNCATE ${tables.map((t) => quoteIdent(t.name)).join(', ')}`);
-      for (const t of tables) sums.set(t.name, await copyBetween(source, target, t));
-      await resetSequences(target);
-      await target.query('COMMIT');
-    } catch (err) {
-      await target.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-    return sums;
   }
 
   private async endMaintenance(clientId: string, previousStatus: string): Promise<void> {
@@ -234,14 +279,18 @@ export class MoveService {
   }
 }
 
-/** Reads every copied table back from the target: rows and sha256 must equal what was read from the source. */
-async function verify(target: pg.ClientBase, tables: Awaited<ReturnType<typeof listTables>>, sums: Map<string, TableSum>): Promise<void> {
+/** Reads every table on both sides at once: row counts and sha256 of the COPY text must match. Answers the row counts. */
+async function verify(source: pg.ClientBase, target: pg.ClientBase, tables: TableInfo[]): Promise<Record<string, number>> {
   const there = await listTables(target);
+  const rows: Record<string, number> = {};
   for (const t of tables) {
     if (!there.some((x) => x.name === t.name)) throw new BackupIntegrityError(`Table ${t.name} is missing on the target`);
-    const got = await copyOut(target, t, null);
-    const want = sums.get(t.name)!;
+    const [want, got] = await Promise.all([copyOut(source, t, null), copyOut(target, t, null)]);
     if (got.rows !== want.rows || got.sha256 !== want.sha256)
       throw new BackupIntegrityError(`Table ${t.name} differs on the target (${got.rows} rows, expected ${want.rows}); not switched`);
+    rows[t.name] = want.rows;
   }
+  const extra = there.filter((x) => !tables.some((t) => t.name === x.name)).map((x) => x.name);
+  if (extra.length) throw new BackupIntegrityError(`The target has tables the source has not: ${extra.join(', ')}`);
+  return rows;
 }
