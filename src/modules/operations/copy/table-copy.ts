@@ -49,7 +49,8 @@ function measuring(): { stream: Transform; sum(): TableSum } {
   const stream = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
-      for (const b of chunk) if (b === 10) rows++;
+      // One COPY text row per newline (newlines inside values are escaped); indexOf is ~30x a byte loop.
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
       done(null, chunk);
     },
   });

@@ -4,15 +4,40 @@ import copyStreams from 'pg-copy-streams';
 import { quoteIdent } from '../../../database/sql.js';
 import type { TableInfo } from './table-copy.js';
 
-/** Rows found different between two copies of a table, by primary key. */
+/** Rows found different between two copies of a table, by primary key, and the table's checksum once equal. */
 export interface TableDelta {
   table: string;
   changed: number;
   removed: number;
+  /** The source's row count and checksum, which the target must match. */
+  source: TableChecksum;
+}
+
+/**
+ * A table's row count and an order-independent checksum computed by the
+ * server itself (nothing is sent): the sum of the first 120 bits of every
+ * row's md5 (of the row's text), in two 60-bit halves.
+ */
+export interface TableChecksum {
+  rows: number;
+  sum: string;
 }
 
 const keyExpr = (t: TableInfo, alias = '') => `ROW(${t.orderBy.map((c) => alias + quoteIdent(c)).join(', ')})::text`;
 const rowExpr = (t: TableInfo) => `md5(ROW(${t.columns.map(quoteIdent).join(', ')})::text)`;
+
+export async function tableChecksum(c: pg.ClientBase, t: TableInfo): Promise<TableChecksum> {
+  const h = rowExpr(t);
+  const { rows } = await c.query<{ n: string; a: string; b: string }>(
+    `SELECT count(*)::text AS n,
+            coalesce(sum(('x' || substr(${h}, 1, 15))::bit(60)::bigint::numeric), 0)::text AS a,
+            coalesce(sum(('x' || substr(${h}, 16, 15))::bit(60)::bigint::numeric), 0)::text AS b
+       FROM ${quoteIdent(t.name)}`,
+  );
+  return { rows: Number(rows[0].n), sum: `${rows[0].a}:${rows[0].b}` };
+}
+
+const same = (a: TableChecksum, b: TableChecksum) => a.rows === b.rows && a.sum === b.sum;
 
 /** Every row's primary key (as text) and an md5 of the row, read in one pass. */
 async function digests(c: pg.ClientBase, t: TableInfo): Promise<Map<string, string>> {
@@ -43,10 +68,14 @@ async function keyTable(c: pg.ClientBase, name: string, keys: string[]): Promise
  * digests are read at once, rows that differ or are missing are deleted from
  * the target and streamed again from the source, rows the source no longer
  * has are deleted. Both connections must be inside transactions (the
- * source's temporary key table lives until its commit). The cost is one read
- * of each side plus the rows that changed, not a rewrite of the table.
+ * source's temporary key table lives until its commit). A table whose
+ * checksums already agree costs one server-side pass on each side (at once);
+ * one that differs also one read of both sides' row digests plus the rows
+ * that changed, never a rewrite of the table.
  */
 export async function syncTable(source: pg.ClientBase, target: pg.ClientBase, t: TableInfo): Promise<TableDelta> {
+  const [sourceSum, targetSum] = await Promise.all([tableChecksum(source, t), tableChecksum(target, t)]);
+  if (same(sourceSum, targetSum)) return { table: t.name, changed: 0, removed: 0, source: sourceSum };
   const [want, have] = await Promise.all([digests(source, t), digests(target, t)]);
   const changed: string[] = [];
   for (const [k, h] of want) if (have.get(k) !== h) changed.push(k);
@@ -70,5 +99,27 @@ export async function syncTable(source: pg.ClientBase, target: pg.ClientBase, t:
       target.query(copyStreams.from(`COPY ${quoteIdent(t.name)} (${t.columns.map(quoteIdent).join(', ')}) FROM STDIN`)),
     );
   }
-  return { table: t.name, changed: changed.length, removed: removed.length };
+  return { table: t.name, changed: changed.length, removed: removed.length, source: sourceSum };
+}
+
+/** Each table's target checksum against the source's: row count and checksum must match. */
+export async function verifyTables(
+  target: pg.ClientBase,
+  tables: TableInfo[],
+  deltas: Map<string, TableDelta>,
+): Promise<Record<string, number>> {
+  const rows: Record<string, number> = {};
+  for (const t of tables) {
+    const want = deltas.get(t.name)!.source;
+    const got = await tableChecksum(target, t);
+    if (!same(want, got)) throw new TableMismatchError(t.name, got.rows, want.rows);
+    rows[t.name] = want.rows;
+  }
+  return rows;
+}
+
+export class TableMismatchError extends Error {
+  constructor(table: string, got: number, want: number) {
+    super(`Table ${table} differs on the target (${got} rows, expected ${want}); not switched`);
+  }
 }

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type pg from 'pg';
 import { crashPoint } from '../../../common/crash-point.js';
 import type { DatabaseServerConfig } from '../../../database/database-servers.js';
 import { InvalidationService } from '../../../database/invalidation.service.js';
@@ -9,8 +8,8 @@ import { TenantDatabasesService } from '../../../database/tenant-databases.servi
 import { TenantRegistryService } from '../../../database/tenant-registry.service.js';
 import type { ClientRecord } from '../../clients/index.js';
 import { BackupsRepository } from '../backups/backups.repository.js';
-import { copyBetween, copyOut, listTables, resetSequences, type TableInfo } from '../copy/table-copy.js';
-import { syncTable } from '../copy/table-sync.js';
+import { copyBetween, listTables, resetSequences } from '../copy/table-copy.js';
+import { syncTable, type TableDelta, verifyTables } from '../copy/table-sync.js';
 import type { JobContext } from '../jobs/job.types.js';
 import { BackupIntegrityError, OperationStateError } from '../operations.errors.js';
 
@@ -34,7 +33,7 @@ export interface MoveResult {
 }
 
 /** Both sides print values alike (digests and checksums compare text). */
-const SAME_TEXT = `SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'`;
+const SAME_TEXT = `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'`;
 
 /** Statuses a client may be moved in (its database exists and no other operation owns it). */
 export const MOVABLE_STATUSES = ['active', 'suspended'];
@@ -207,21 +206,30 @@ export class MoveService {
   ): Promise<{ tables: Record<string, number>; caughtUp: Record<string, number> }> {
     return this.dbs.withDatabase(from, client.databaseName, (source) =>
       this.dbs.withDatabase(to, client.databaseName, async (target) => {
+        await source.query(SAME_TEXT);
+        await target.query(SAME_TEXT);
         await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         try {
           await source.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-          await source.query(SAME_TEXT);
           const tables = await listTables(source);
           if (tables.length) await source.query(`LOCK TABLE ${tables.map((t) => quoteIdent(t.name)).join(', ')} IN EXCLUSIVE MODE`);
           if ((await currentVersion(source)) !== version)
             throw new OperationStateError('The client was migrated during the move; not moved');
           const caughtUp: Record<string, number> = {};
+          const deltas = new Map<string, TableDelta>();
+          const there = await listTables(target);
+          const missing = tables.filter((t) => !there.some((x) => x.name === t.name)).map((t) => t.name);
+          const extra = there.filter((x) => !tables.some((t) => t.name === x.name)).map((x) => x.name);
+          if (missing.length || extra.length)
+            throw new BackupIntegrityError(
+              `The target's tables differ from the source's (missing: ${missing.join(', ') || '-'}; extra: ${extra.join(', ') || '-'})`,
+            );
           await target.query('BEGIN');
           try {
             await target.query('SET LOCAL session_replication_role = replica');
-            await target.query(SAME_TEXT);
             for (const t of tables) {
               const d = await syncTable(source, target, t);
+              deltas.set(t.name, d);
               if (d.changed + d.removed) caughtUp[t.name] = d.changed + d.removed;
             }
             await resetSequences(target);
@@ -233,7 +241,8 @@ export class MoveService {
           await ctx.setCheckpoint('copied');
           crashPoint('move:copied');
           await ctx.progress(2, 4);
-          const rows = await verify(source, target, tables);
+          // The target, committed, against the locked source: row counts and checksums of every table.
+          const rows = await verifyTables(target, tables, deltas);
           await ctx.setCheckpoint('verified');
           crashPoint('move:verified');
           await ctx.progress(3, 4);
@@ -277,20 +286,4 @@ export class MoveService {
       }
     }
   }
-}
-
-/** Reads every table on both sides at once: row counts and sha256 of the COPY text must match. Answers the row counts. */
-async function verify(source: pg.ClientBase, target: pg.ClientBase, tables: TableInfo[]): Promise<Record<string, number>> {
-  const there = await listTables(target);
-  const rows: Record<string, number> = {};
-  for (const t of tables) {
-    if (!there.some((x) => x.name === t.name)) throw new BackupIntegrityError(`Table ${t.name} is missing on the target`);
-    const [want, got] = await Promise.all([copyOut(source, t, null), copyOut(target, t, null)]);
-    if (got.rows !== want.rows || got.sha256 !== want.sha256)
-      throw new BackupIntegrityError(`Table ${t.name} differs on the target (${got.rows} rows, expected ${want.rows}); not switched`);
-    rows[t.name] = want.rows;
-  }
-  const extra = there.filter((x) => !tables.some((t) => t.name === x.name)).map((x) => x.name);
-  if (extra.length) throw new BackupIntegrityError(`The target has tables the source has not: ${extra.join(', ')}`);
-  return rows;
 }
