@@ -4,7 +4,8 @@
  * checked table by table, writes during the move (every 201 kept, the others
  * 503, never a 500), a failing move rolled back, and a SIGKILL after each
  * step of the move followed by a retry of the job: the client ends on exactly
- * one server, active, with its data, and no orphan database or role.
+ * one server, active, with its data, and no orphan database or role. The same
+ * for a restore killed around its swap.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import { ensureBuilt, freePort } from '../helpers/reliability.js';
 import { createTestApp, createUserWithToken, provisionClient, TEST_JWT_SECRET, TestApp } from '../helpers/test-app.js';
 import { Api, as, createProject, expectError } from '../helpers/time-tracking.js';
 import { readState } from '../setup/test-server.js';
+import { OperationsService } from '../../src/modules/operations/operations.service.js';
 
 let second: EmbeddedDatabase;
 let secondDir: string | undefined;
@@ -191,26 +193,41 @@ describe('moving a client between servers', () => {
   }, 60_000);
 });
 
+/** One attempt at a job in a child process of the built code, killed by SIGKILL at `crashAt` (e.g. move:copied). */
+function attempt(jobId: string, type: string, crashAt: string | null): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(projectRoot(), 'test', 'integration', 'fixtures', 'job-crash.mjs'), jobId, type], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        DATABASE_URL: t.db.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        TENANT_DATABASE_SERVERS: servers,
+        BACKUP_DIR: t.config.BACKUP_DIR,
+        ...(crashAt ? { FTC_CRASH_AT: crashAt } : {}),
+      },
+      stdio: 'ignore',
+    });
+    child.once('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code));
+  });
+}
+
+/** A job row as a worker holds it (no pg-boss delivery: the child processes are the attempts). */
+async function runningJob(type: string, clientId: string, data: object): Promise<string> {
+  const jobId = randomUUID();
+  await main().$executeRawUnsafe(
+    `INSERT INTO operation_jobs (id, type, client_id, status, data, started_at) VALUES ($1::uuid, $2, $3::uuid, 'running', $4::jsonb, now())`,
+    jobId,
+    type,
+    clientId,
+    JSON.stringify(data),
+  );
+  return jobId;
+}
+
 describe('a move killed after each step', () => {
   const STEPS = ['started', 'created', 'precopied', 'maintenance', 'copied', 'verified', 'switched', 'dropped'];
   beforeAll(() => ensureBuilt(), 180_000);
-
-  function attempt(jobId: string, crashAt: string | null): Promise<number | null> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [path.join(projectRoot(), 'test', 'integration', 'fixtures', 'move-crash.mjs'), jobId], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'test',
-          DATABASE_URL: t.db.url,
-          JWT_SECRET: TEST_JWT_SECRET,
-          TENANT_DATABASE_SERVERS: servers,
-          ...(crashAt ? { FTC_CRASH_AT: `move:${crashAt}` } : {}),
-        },
-        stdio: 'ignore',
-      });
-      child.once('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code));
-    });
-  }
 
   it.each(STEPS)(
     'after "%s": the retried job ends with the client on exactly one server, active, its data whole, no orphan',
@@ -219,16 +236,9 @@ describe('a move killed after each step', () => {
       const from = (await row(clientId)).databaseServer;
       const to = from === 'primary' ? 'secondary' : 'primary';
       const before = await dump(clientId);
-      const jobId = randomUUID();
-      // A running job as a worker holds it (no pg-boss delivery: the child processes are the attempts).
-      await main().$executeRawUnsafe(
-        `INSERT INTO operation_jobs (id, type, client_id, status, data, started_at) VALUES ($1::uuid, 'client.move', $2::uuid, 'running', $3::jsonb, now())`,
-        jobId,
-        clientId,
-        JSON.stringify({ server: to }),
-      );
-      expect(await attempt(jobId, step)).toBe(-9);
-      expect(await attempt(jobId, null)).toBe(0);
+      const jobId = await runningJob('client.move', clientId, { server: to });
+      expect(await attempt(jobId, 'client.move', `move:${step}`)).toBe(-9);
+      expect(await attempt(jobId, 'client.move', null)).toBe(0);
       const job = await main().operationJob.findUniqueOrThrow({ where: { id: jobId } });
       expect({ status: job.status, error: job.error }).toEqual({ status: 'succeeded', error: null });
       const after = await row(clientId);
@@ -237,6 +247,33 @@ describe('a move killed after each step', () => {
       expect(withDb).toEqual([after.databaseServer]);
       expect(withRole).toEqual([after.databaseServer]);
       expect(await dump(clientId)).toEqual(before);
+    },
+    90_000,
+  );
+});
+
+describe('a restore killed after each step', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it.each(['verified', 'dropped', 'swapped'])(
+    'after "%s": the retried job restores the backup exactly, one database, no staging copy left',
+    async (step) => {
+      const { clientId, admin } = await tenantWithData();
+      const backup = await t.get(OperationsService).startBackup(clientId, true);
+      expect(backup.status).toBe('succeeded');
+      const before = await dump(clientId);
+      await createProject(admin, { name: 'After the backup' });
+      const jobId = await runningJob('client.restore', clientId, { backupId: (backup.result as { backupId: string }).backupId });
+      expect(await attempt(jobId, 'client.restore', `restore:${step}`)).toBe(-9);
+      expect(await attempt(jobId, 'client.restore', null)).toBe(0);
+      const job = await main().operationJob.findUniqueOrThrow({ where: { id: jobId } });
+      expect({ status: job.status, error: job.error }).toEqual({ status: 'succeeded', error: null });
+      expect((await row(clientId)).status).toBe('active');
+      expect(await dump(clientId)).toEqual(before);
+      const c = await row(clientId);
+      const [withDb, withRole] = await placement(clientId);
+      expect([withDb, withRole]).toEqual([[c.databaseServer], [c.databaseServer]]);
+      for (const s of dbs().servers) expect(await dbs().databaseExists(s, `${c.databaseName}_restore`)).toBe(false);
     },
     90_000,
   );

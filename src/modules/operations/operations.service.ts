@@ -49,6 +49,8 @@ export class OperationsService implements OnModuleInit {
         checkpoint: ctx.checkpoint,
         set: ctx.setCheckpoint,
         progress: ctx.progress,
+        data: ctx.data,
+        save: ctx.save,
       });
       return { backupId: backup.id, ...r };
     });

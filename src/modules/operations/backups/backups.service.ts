@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Clock } from '../../../common/clock.js';
+import { crashPoint } from '../../../common/crash-point.js';
 import { AppConfigService } from '../../../config/config.service.js';
 import { InvalidationService } from '../../../database/invalidation.service.js';
 import { currentVersion, migrate } from '../../../database/migrator.js';
@@ -137,7 +138,14 @@ export class BackupsService {
   async restore(
     client: ClientRecord,
     backup: BackupRecord,
-    step: { checkpoint: string | null; set(name: string): Promise<void>; progress: Progress },
+    step: {
+      checkpoint: string | null;
+      set(name: string): Promise<void>;
+      progress: Progress;
+      /** What an earlier attempt saved (the server chosen for a deleted client), and a way to save it. */
+      data?: Record<string, unknown>;
+      save?(patch: Record<string, unknown>): Promise<void>;
+    },
   ): Promise<{ tables: Record<string, number>; schemaVersion: string | null }> {
     const archive = this.archivePath(backup);
     if ((await sha256File(archive)) !== backup.sha256)
@@ -145,7 +153,10 @@ export class BackupsService {
     const work = await mkdtemp(path.join(this.root, '.restore-'));
     const wasDeleted = client.status === 'deleted';
     const previous = client.status;
-    const server = this.registry.server(wasDeleted ? await this.provisioning.chooseServer() : client.databaseServer);
+    // A deleted client is placed like a new one; a resumed attempt keeps the first attempt's choice.
+    const saved = typeof step.data?.server === 'string' ? step.data.server : null;
+    const server = this.registry.server(saved ?? (wasDeleted ? await this.provisioning.chooseServer() : client.databaseServer));
+    if (wasDeleted && !saved) await step.save?.({ server: server.name });
     const staging = `${client.databaseName}_restore`;
     try {
       const names = await extractTarGz(archive, work);
@@ -197,15 +208,23 @@ export class BackupsService {
           await this.dbs.grantTablePrivileges(c);
         });
         await step.set('verified');
+        crashPoint('restore:verified');
       }
       // The swap: the verified database takes the client's database name (the naming rule stays true).
       const { role, passwordEnc } = await this.backups.credentials(client.id);
       await this.connections.close(client.id);
-      if (!wasDeleted)
-        await this.dbs
-          .admin(this.registry.server(client.databaseServer))
-          .query(`DROP DATABASE IF EXISTS ${quoteIdent(client.databaseName)} WITH (FORCE)`);
-      await this.dbs.admin(server).query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(client.databaseName)}`);
+      // After a crash the swap may be done already (no staging database left): then it must not drop the restored one.
+      if (await this.dbs.databaseExists(server, staging)) {
+        if (!wasDeleted)
+          await this.dbs
+            .admin(this.registry.server(client.databaseServer))
+            .query(`DROP DATABASE IF EXISTS ${quoteIdent(client.databaseName)} WITH (FORCE)`);
+        crashPoint('restore:dropped');
+        await this.dbs.admin(server).query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(client.databaseName)}`);
+      } else if (!(await this.dbs.databaseExists(server, client.databaseName))) {
+        throw new BackupIntegrityError('Neither the restored database nor its staging copy exists; restore again');
+      }
+      crashPoint('restore:swapped');
       await this.dbs.ensureRole(server, role, this.registry.secrets.open(passwordEnc));
       await this.dbs.restrictAccess(server, client.databaseName, role);
       const version = await this.dbs.versionOf(server, client.databaseName);

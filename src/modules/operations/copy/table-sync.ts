@@ -11,6 +11,8 @@ export interface TableDelta {
   removed: number;
   /** The source's row count and checksum, which the target must match. */
   source: TableChecksum;
+  /** The target matched it already (nothing to catch up), inside the same transaction. */
+  matched: boolean;
 }
 
 /**
@@ -27,12 +29,11 @@ const keyExpr = (t: TableInfo, alias = '') => `ROW(${t.orderBy.map((c) => alias 
 const rowExpr = (t: TableInfo) => `md5(ROW(${t.columns.map(quoteIdent).join(', ')})::text)`;
 
 export async function tableChecksum(c: pg.ClientBase, t: TableInfo): Promise<TableChecksum> {
-  const h = rowExpr(t);
   const { rows } = await c.query<{ n: string; a: string; b: string }>(
     `SELECT count(*)::text AS n,
-            coalesce(sum(('x' || substr(${h}, 1, 15))::bit(60)::bigint::numeric), 0)::text AS a,
-            coalesce(sum(('x' || substr(${h}, 16, 15))::bit(60)::bigint::numeric), 0)::text AS b
-       FROM ${quoteIdent(t.name)}`,
+            coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint::numeric), 0)::text AS a,
+            coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint::numeric), 0)::text AS b
+       FROM (SELECT ${rowExpr(t)} AS h FROM ${quoteIdent(t.name)}) r`,
   );
   return { rows: Number(rows[0].n), sum: `${rows[0].a}:${rows[0].b}` };
 }
@@ -75,7 +76,7 @@ async function keyTable(c: pg.ClientBase, name: string, keys: string[]): Promise
  */
 export async function syncTable(source: pg.ClientBase, target: pg.ClientBase, t: TableInfo): Promise<TableDelta> {
   const [sourceSum, targetSum] = await Promise.all([tableChecksum(source, t), tableChecksum(target, t)]);
-  if (same(sourceSum, targetSum)) return { table: t.name, changed: 0, removed: 0, source: sourceSum };
+  if (same(sourceSum, targetSum)) return { table: t.name, changed: 0, removed: 0, source: sourceSum, matched: true };
   const [want, have] = await Promise.all([digests(source, t), digests(target, t)]);
   const changed: string[] = [];
   for (const [k, h] of want) if (have.get(k) !== h) changed.push(k);
@@ -99,7 +100,7 @@ export async function syncTable(source: pg.ClientBase, target: pg.ClientBase, t:
       target.query(copyStreams.from(`COPY ${quoteIdent(t.name)} (${t.columns.map(quoteIdent).join(', ')}) FROM STDIN`)),
     );
   }
-  return { table: t.name, changed: changed.length, removed: removed.length, source: sourceSum };
+  return { table: t.name, changed: changed.length, removed: removed.length, source: sourceSum, matched: false };
 }
 
 /** Each table's target checksum against the source's: row count and checksum must match. */

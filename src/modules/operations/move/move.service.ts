@@ -111,7 +111,9 @@ export class MoveService {
       crashPoint('move:precopied');
       await ctx.progress(1, 4);
 
-      if (previousStatus === 'active') {
+      // Maintenance starts once both connections are open (inside the window: only the catch-up, checks and switch).
+      const enterMaintenance = async () => {
+        if (previousStatus !== 'active') return;
         if (!(await this.store.setStatus(client.id, ['active'], 'maintenance')))
           throw new OperationStateError('The client changed status; not moved');
         maintenanceStarted = Date.now();
@@ -119,8 +121,8 @@ export class MoveService {
         await ctx.setCheckpoint('maintenance');
         crashPoint('move:maintenance');
         await new Promise((r) => setTimeout(r, SETTLE_MS));
-      }
-      const { tables, caughtUp } = await this.copyVerifySwitch(client, from, to, version, previousStatus, ctx);
+      };
+      const { tables, caughtUp } = await this.copyVerifySwitch(client, from, to, version, previousStatus, ctx, enterMaintenance);
       maintenanceMs = maintenanceStarted ? Date.now() - maintenanceStarted : 0;
       await this.invalidation.publish('client', client.id);
       await ctx.setCheckpoint('switched');
@@ -203,11 +205,13 @@ export class MoveService {
     version: string | null,
     previousStatus: string,
     ctx: JobContext,
+    enterMaintenance: () => Promise<void>,
   ): Promise<{ tables: Record<string, number>; caughtUp: Record<string, number> }> {
     return this.dbs.withDatabase(from, client.databaseName, (source) =>
       this.dbs.withDatabase(to, client.databaseName, async (target) => {
         await source.query(SAME_TEXT);
         await target.query(SAME_TEXT);
+        await enterMaintenance();
         await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         try {
           await source.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
