@@ -27,6 +27,8 @@ export interface MoveResult {
   tables: Record<string, number>;
   /** Rows written or deleted during the first copy, caught up in the maintenance window, per table. */
   caughtUp?: Record<string, number>;
+  /** Where the maintenance window went: entering it (incl. letting every instance see it), locking, catch-up, verification, switch. */
+  window?: Record<string, number>;
   totalMs: number;
   maintenanceMs: number;
   resumed: boolean;
@@ -122,7 +124,7 @@ export class MoveService {
         crashPoint('move:maintenance');
         await new Promise((r) => setTimeout(r, SETTLE_MS));
       };
-      const { tables, caughtUp } = await this.copyVerifySwitch(client, from, to, version, previousStatus, ctx, enterMaintenance);
+      const { tables, caughtUp, phases } = await this.copyVerifySwitch(client, from, to, version, previousStatus, ctx, enterMaintenance);
       maintenanceMs = maintenanceStarted ? Date.now() - maintenanceStarted : 0;
       await this.invalidation.publish('client', client.id);
       await ctx.setCheckpoint('switched');
@@ -138,6 +140,7 @@ export class MoveService {
         schemaVersion: version,
         tables,
         caughtUp,
+        window: phases,
         totalMs: Date.now() - started,
         maintenanceMs,
         resumed,
@@ -206,19 +209,33 @@ export class MoveService {
     previousStatus: string,
     ctx: JobContext,
     enterMaintenance: () => Promise<void>,
-  ): Promise<{ tables: Record<string, number>; caughtUp: Record<string, number> }> {
+  ): Promise<{ tables: Record<string, number>; caughtUp: Record<string, number>; phases: Record<string, number> }> {
+    const phases: Record<string, number> = {};
+    let last = 0;
+    const mark = (name: string) => {
+      const now = Date.now();
+      phases[name] = now - last;
+      last = now;
+    };
     return this.dbs.withDatabase(from, client.databaseName, (source) =>
       this.dbs.withDatabase(to, client.databaseName, async (target) => {
         await source.query(SAME_TEXT);
         await target.query(SAME_TEXT);
+        last = Date.now();
         await enterMaintenance();
+        mark('enterMs');
+        // The table list is read before the transaction: its snapshot must begin after the locks are held
+        // (a REPEATABLE READ snapshot starts at its first query), or a write committed meanwhile would be missed.
+        const tables = await listTables(source);
         await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
         try {
           await source.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-          const tables = await listTables(source);
           if (tables.length) await source.query(`LOCK TABLE ${tables.map((t) => quoteIdent(t.name)).join(', ')} IN EXCLUSIVE MODE`);
+          if ((await listTables(source)).length !== tables.length)
+            throw new OperationStateError('The client’s tables changed during the move; not moved');
           if ((await currentVersion(source)) !== version)
             throw new OperationStateError('The client was migrated during the move; not moved');
+          mark('lockMs');
           const caughtUp: Record<string, number> = {};
           const deltas = new Map<string, TableDelta>();
           const there = await listTables(target);
@@ -242,11 +259,13 @@ export class MoveService {
             await target.query('ROLLBACK').catch(() => undefined);
             throw err;
           }
+          mark('catchUpMs');
           await ctx.setCheckpoint('copied');
           crashPoint('move:copied');
           await ctx.progress(2, 4);
           // The target, committed, against the locked source: row counts and checksums of every table.
           const rows = await verifyTables(target, tables, deltas);
+          mark('verifyMs');
           await ctx.setCheckpoint('verified');
           crashPoint('move:verified');
           await ctx.progress(3, 4);
@@ -256,7 +275,8 @@ export class MoveService {
           await source.query(
             `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename <> current_user`,
           );
-          return { tables: rows, caughtUp };
+          mark('switchMs');
+          return { tables: rows, caughtUp, phases };
         } finally {
           await source.query('ROLLBACK').catch(() => undefined);
         }
