@@ -234,7 +234,8 @@ describe('migrations across clients (POST /clients/migrate)', () => {
     const apps = [t, other];
     const slow = { name: '29991231000002_slow_probe', sql: 'SELECT pg_sleep(0.4);', checksum: 'slow' };
     for (const app of apps) app.get(TenantDatabasesService).reloadMigrations([...t.get(TenantDatabasesService).migrations, slow]);
-    t.get(MigrateAllService).batchSize = 2;
+    // Whichever instance takes the parent job splits it: both use batches of 2.
+    for (const app of apps) app.get(MigrateAllService).batchSize = 2;
     try {
       const done = await finished((await platform.post('/clients/migrate', { dryRun: true, clientIds: ids })).body.job.id);
       expect(done).toMatchObject({ status: 'succeeded', progress: { done: 12, total: 12 }, result: { total: 12, migrated: 12 } });
@@ -243,7 +244,7 @@ describe('migrations across clients (POST /clients/migrate)', () => {
       const ran = new Set(batches.map((b) => (b.result as { instance: string }).instance));
       expect(ran).toEqual(new Set(apps.map((app) => app.get(MigrateAllService).instanceId)));
     } finally {
-      t.get(MigrateAllService).batchSize = MIGRATE_BATCH_SIZE;
+      for (const app of apps) app.get(MigrateAllService).batchSize = MIGRATE_BATCH_SIZE;
       for (const app of apps) app.get(TenantDatabasesService).reloadMigrations();
       await other.close();
     }
@@ -281,5 +282,15 @@ describe('moves (POST /clients/:id/move) on one server', () => {
     expectError(await platform.post(`/clients/${clientId}/move`, {}), 400, 'VALIDATION_FAILED');
     expectError(await platform.post(`/clients/${clientId}/move`, { server: 'default', x: 1 }), 400, 'VALIDATION_FAILED');
     expectError(await platform.post(`/clients/${randomUUID()}/move`, { server: 'default' }), 404, 'NOT_FOUND');
+    // A second name for the same PostgreSQL server: the target database would be the source itself.
+    const servers = t.get(TenantRegistryService).servers;
+    servers.push({ ...servers[0], name: 'alias' });
+    try {
+      const alias = await platform.post(`/clients/${clientId}/move`, { server: 'alias' });
+      expectError(alias, 409, 'CONFLICT');
+      expect(alias.body.message).toMatch(/same PostgreSQL server/);
+    } finally {
+      servers.pop();
+    }
   });
 });

@@ -142,7 +142,7 @@ export class OperationsController {
     summary: "Move the client's database to another server of TENANT_DATABASE_SERVERS (a job)",
     description:
       'The target database is created at the same schema version; the client is in maintenance (reads served, writes 503 ' +
-      'CLIENT_MAINTENANCE) only while every table is copied, verified (row counts and sha256) and the registry switched; every ' +
+      'CLIENT_MAINTENANCE) only while the tables catch up with a first copy made before, are verified (row counts and checksums) and the registry switched; every ' +
       'instance follows within a second; then the old database and role are dropped. On any failure the client stays where it was, ' +
       'in its status, and the target is dropped. A crashed move resumes or rolls back when its job is retried. The job succeeds ' +
       'once all of that is done; its result has the per-table row counts, total time and maintenance time.',
@@ -154,7 +154,7 @@ export class OperationsController {
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description:
-      'JOB_CONFLICT: another operation on this client is queued or running; CONFLICT: already on that server, or not active/suspended',
+      'JOB_CONFLICT: another operation on this client is queued or running; CONFLICT: already on that server, that server is the same PostgreSQL server under another name, or the client is not active/suspended',
   })
   async move(@Param('id', new UuidParamPipe('Client')) id: string, @Body() body: MoveDto): Promise<JobEnvelopeDto> {
     return { job: toJobDto(await this.ops.startMove(id, body.server)) };

@@ -102,6 +102,10 @@ export class OperationsService implements OnModuleInit {
         `Unknown database server "${server}"; configured: ${this.registry.servers.map((s) => s.name).join(', ')}`,
       );
     if (client.databaseServer === server) throw new OperationStateError(`The client's database is on server ${server} already`);
+    const [here, there] = [this.registry.server(client.databaseServer), this.registry.server(server)];
+    // Two names for one PostgreSQL server: the target database would be the source itself (same name); refused.
+    if (here.host === there.host && here.port === there.port)
+      throw new OperationStateError(`Servers ${here.name} and ${there.name} are the same PostgreSQL server (${here.host}:${here.port})`);
     if (!MOVABLE_STATUSES.includes(client.status)) throw new OperationStateError(`A client in status ${client.status} cannot be moved`);
     return inline ? this.jobs.runInline('client.move', id, { server }) : this.jobs.enqueue('client.move', id, { server });
   }
