@@ -33,18 +33,8 @@ export interface MigrateAllInput {
   clientIds?: string[];
 }
 
-/** One client's outcome (the same shape for a dry run, whose migrations ran on a copy). */
-export interface ClientMigrateOutcome {
-  clientId: string;
-  slug: string;
-  databaseServer: string;
-  fromVersion: string | null;
-  toVersion: string | null;
-  applied: string[];
-  status: 'migrated' | 'current' | 'failed';
-  error: string | null;
-  /** Time the migrations took (on the copy, for a dry run). */
-  durationMs: number;
+/** One client's outcome: a migration run's, for a dry run on a copy (with the time the copy took). */
+export interface ClientMigrateOutcome extends TenantMigrationResult {
   /** Dry run: time to make the disposable copy (schema and data). */
   copyMs?: number;
 }
@@ -232,7 +222,7 @@ export class MigrateAllService {
         limit(async () => {
           const r: ClientMigrateOutcome = dryRun
             ? await this.dryRunTenant(client, tag)
-            : outcome(await this.migrations.migrateTenant(client, false));
+            : await this.migrations.migrateTenant(client, false);
           await tick();
           return r;
         }),
@@ -381,9 +371,4 @@ export class MigrateAllService {
       }
     }
   }
-}
-
-function outcome(r: TenantMigrationResult): ClientMigrateOutcome {
-  const { clientId, slug, databaseServer, fromVersion, toVersion, applied, status, error, durationMs } = r;
-  return { clientId, slug, databaseServer, fromVersion, toVersion, applied, status, error, durationMs };
 }
