@@ -163,6 +163,25 @@ export class TenantDatabasesService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Creates database `name` at exactly schema `version`: a template clone when
+   * that is the newest, else an empty database migrated up to it.
+   */
+  async createAtVersion(server: DatabaseServerConfig, name: string, version: string | null): Promise<void> {
+    if (version !== null && version === this.latestVersion) {
+      await this.ensureTemplate(server);
+      await this.cloneTemplate(server, name);
+      return;
+    }
+    await this.admin(server).query(`CREATE DATABASE ${quoteIdent(name)}`);
+    await this.withDatabase(server, name, (c) =>
+      migrate(
+        c,
+        this.migrations.filter((m) => version !== null && m.name <= version),
+      ),
+    );
+  }
+
   /** Only the tenant's role may connect to its database. */
   async restrictAccess(server: DatabaseServerConfig, database: string, role: string): Promise<void> {
     const q = this.admin(server);

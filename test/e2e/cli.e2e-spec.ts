@@ -118,6 +118,7 @@ describe('CLI', () => {
       'clients:resume',
       'clients:delete',
       'clients:migrate',
+      'clients:move',
       'db:migrate',
       'seed:demo',
     ]) {
@@ -270,6 +271,47 @@ describe('CLI', () => {
     expect(report).toMatchObject({ ok: true, failed: 0 });
     expect((await main().client.findUniqueOrThrow({ where: { id: broken.id } })).lastMigrationError).toBeNull();
   });
+
+  it('clients:migrate --dry-run reports per client in-process, --queue queues the job; clients:move refuses bad servers', async () => {
+    const slug = `dry-${s()}`;
+    const created = await cli(
+      'clients:create',
+      '--name',
+      slug,
+      '--slug',
+      slug,
+      '--admin-email',
+      `${slug}@cli.test`,
+      '--admin-password',
+      'CorrectHorse42',
+    );
+    expect(created.code).toBe(0);
+    const dry = await cli('clients:migrate', '--dry-run', '--client', slug, '--no-progress');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(new RegExp(`${slug}.*current`));
+    expect(dry.stdout).toMatch(/Dry run: 1 client: 0 would migrate, 1 already current, 0 failed .*nothing was changed/);
+    const json = await cli('clients:migrate', '--dry-run', '--client', slug, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'clients.migrate', status: 'succeeded', result: { dryRun: true, total: 1 } });
+
+    const bad = await cli('clients:move', slug, '--to', 'nowhere');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown database server "nowhere".*VALIDATION_FAILED/);
+    const same = await cli('clients:move', slug, '--to', 'default');
+    expect(same.code).toBe(1);
+    expect(same.stderr).toMatch(/already.*CONFLICT/);
+    expect((await cli('clients:move', slug)).code).toBe(2);
+    expect((await cli('clients:doctor', '--client', slug, '--concurrency', '2')).code).toBe(0);
+
+    const queued = await cli('clients:migrate', '--dry-run', '--queue', '--client', slug);
+    expect(queued.code).toBe(0);
+    expect(queued.stdout).toMatch(/"status": "queued"[\s\S]*queued: follow it with jobs:show/);
+    const id = /jobs:show ([0-9a-f-]{36})/.exec(queued.stdout)![1];
+    // No worker runs in this test: the job stays queued, and a second one is refused.
+    const second = await cli('clients:migrate', '--dry-run', '--client', slug, '--queue');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/JOB_CONFLICT/);
+    await main().operationJob.update({ where: { id }, data: { status: 'failed' } });
+  }, 60_000);
 
   it('admin:create creates a platform admin, and refuses a taken e-mail with exit 1', async () => {
     const email = `root-${s()}@cli.test`;

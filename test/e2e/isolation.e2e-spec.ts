@@ -91,6 +91,8 @@ const ROUTES: Record<string, RouteClass> = {
   'GET /api/v1/clients/{id}/backups': { caps: ['clients:manage'], cross: 'none' },
   'GET /api/v1/clients/{id}/backups/{backupId}/download': { caps: ['clients:manage'], cross: 'none' },
   'POST /api/v1/clients/{id}/restore': { caps: ['clients:manage'], cross: 'none' },
+  'POST /api/v1/clients/{id}/move': { caps: ['clients:manage'], cross: 'none' },
+  'POST /api/v1/clients/migrate': { caps: ['clients:manage'], cross: 'none' },
   'GET /api/v1/jobs': { caps: ['clients:manage'], cross: 'none' },
   'GET /api/v1/jobs/{id}': { caps: ['clients:manage'], cross: 'none' },
   'POST /api/v1/impersonation': {

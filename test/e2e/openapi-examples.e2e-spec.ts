@@ -8,7 +8,8 @@
  * below, so its example gets tried too.
  */
 import { authenticator } from 'otplib';
-import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
+import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
+import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
 import { requestExamples, type Media, type OpenApiDoc } from '../helpers/openapi-examples.js';
 
 type Doc = OpenApiDoc & { paths: Record<string, Record<string, { requestBody?: { content: Record<string, Media> } }>> };
@@ -25,6 +26,7 @@ const LIVE_FIELDS = [
   'challengeToken',
   'code',
   'backupId',
+  'clientIds',
 ] as const;
 type Live = Partial<Record<(typeof LIVE_FIELDS)[number], unknown>>;
 
@@ -116,6 +118,17 @@ describe('OpenAPI request examples', () => {
     await asPlatform(t.http.delete(`/api/v1/clients/${id(client)}?confirm=${client.body.slug as string}`)).expect(204);
     const backups = await asPlatform(t.http.get(`/api/v1/clients/${id(client)}/backups`)).expect(200);
     await send('POST /api/v1/clients/{id}/restore', { id: id(client) }, { backupId: backups.body.data[0].id }, platformAdmin.token);
+    // Migrations across clients and a move are queued (no worker runs here); the move needs a second server
+    // in the registry, which it does not reach before a worker takes the job.
+    const other = await provisionClient(t);
+    await send('POST /api/v1/clients/migrate', {}, { clientIds: [other] }, platformAdmin.token);
+    const servers = t.get(TenantRegistryService).servers;
+    servers.push({ name: 'secondary', adminUrl: 'postgresql://nobody@127.0.0.1:9/postgres', host: '127.0.0.1', port: 9 });
+    try {
+      await send('POST /api/v1/clients/{id}/move', { id: other }, {}, platformAdmin.token);
+    } finally {
+      servers.pop();
+    }
 
     expect(refused).toEqual([]);
     const documented = Object.entries(doc.paths).flatMap(([p, item]) =>

@@ -71,6 +71,11 @@ export class ClientsRepository {
     return row ? toRecord(row) : null;
   }
 
+  async findByIds(ids: string[]): Promise<ClientRecord[]> {
+    const rows = await this.main.client.findMany({ where: { id: { in: ids.filter(isUuid) } } });
+    return rows.map(toRecord);
+  }
+
   async findBySlugs(slugs: string[]): Promise<ClientRecord[]> {
     const rows = await this.main.client.findMany({ where: { slug: { in: slugs } } });
     return rows.map(toRecord);

@@ -17,7 +17,17 @@ import { NoBody } from '../../common/no-body.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { UuidParamPipe } from '../../common/uuid-param.pipe.js';
 import { RequireCapabilities } from '../auth/index.js';
-import { BackupPageDto, ClientHealthDto, JobEnvelopeDto, RestoreDto, toBackupDto, toJobDto } from './dto/operations.dto.js';
+import {
+  BackupPageDto,
+  ClientHealthDto,
+  JobEnvelopeDto,
+  MigrateClientsDto,
+  MoveDto,
+  RestoreDto,
+  toBackupDto,
+  toJobDto,
+} from './dto/operations.dto.js';
+import { MigrateAllService } from './migrate/migrate-all.service.js';
 import { OperationsService } from './operations.service.js';
 
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'Client id' } as const;
@@ -27,7 +37,32 @@ const CONFLICT = 'JOB_CONFLICT: another operation on this client is queued or ru
 @ApiTags('clients')
 @Controller('clients')
 export class OperationsController {
-  constructor(private readonly ops: OperationsService) {}
+  constructor(
+    private readonly ops: OperationsService,
+    private readonly migrateAll: MigrateAllService,
+  ) {}
+
+  @Post('migrate')
+  @HttpCode(202)
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({
+    summary: 'Apply pending migrations across all (or the named) clients, as jobs shared by every running instance',
+    description:
+      'A parent job splits the clients into batches of 25 (child jobs of type clients.migrate.batch) that any worker instance takes; ' +
+      'its progress counts clients, its result lists each client (status migrated, current or failed, versions, migrations applied, ' +
+      'time). One failing client does not stop the others; the job then ends failed with the full result. With `dryRun: true` each ' +
+      "client's pending migrations run on a disposable copy of its database (schema at its version, data copied with COPY), " +
+      'timed, and the copy is dropped: nothing changes and nothing is left behind. One migration job at a time (409 JOB_CONFLICT).',
+  })
+  @ApiAcceptedResponse({ type: JobEnvelopeDto, description: 'The migration job, queued' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED: bad body, or a clientId that names no client' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'JOB_CONFLICT: a migration job is queued or running; CONFLICT: a named client has no database to migrate (its status)',
+  })
+  async migrate(@Body() body: MigrateClientsDto): Promise<JobEnvelopeDto> {
+    return { job: toJobDto(await this.migrateAll.start({ dryRun: body.dryRun, clientIds: body.clientIds })) };
+  }
 
   @Get(':id/health')
   @RequireCapabilities('clients:manage')
@@ -98,6 +133,31 @@ export class OperationsController {
     void reply.header('Content-Disposition', `attachment; filename="backup-${backup.id}.tar.gz"`);
     void reply.header('Content-Length', String(backup.sizeBytes));
     return new StreamableFile(createReadStream(file));
+  }
+
+  @Post(':id/move')
+  @HttpCode(202)
+  @RequireCapabilities('clients:manage')
+  @ApiOperation({
+    summary: "Move the client's database to another server of TENANT_DATABASE_SERVERS (a job)",
+    description:
+      'The target database is created at the same schema version; the client is in maintenance (reads served, writes 503 ' +
+      'CLIENT_MAINTENANCE) only while the tables catch up with a first copy made before, are verified (row counts and checksums) and the registry switched; every ' +
+      'instance follows within a second; then the old database and role are dropped. On any failure the client stays where it was, ' +
+      'in its status, and the target is dropped. A crashed move resumes or rolls back when its job is retried. The job succeeds ' +
+      'once all of that is done; its result has the per-table row counts, total time and maintenance time.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiAcceptedResponse({ type: JobEnvelopeDto, description: 'The move job, queued' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED: bad body, or a server not in TENANT_DATABASE_SERVERS' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such client (NOT_FOUND)' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description:
+      'JOB_CONFLICT: another operation on this client is queued or running; CONFLICT: already on that server, that server is the same PostgreSQL server under another name, or the client is not active/suspended',
+  })
+  async move(@Param('id', new UuidParamPipe('Client')) id: string, @Body() body: MoveDto): Promise<JobEnvelopeDto> {
+    return { job: toJobDto(await this.ops.startMove(id, body.server)) };
   }
 
   @Post(':id/restore')

@@ -2,7 +2,6 @@ import { AdminCreateCommand } from './admin-create.command.js';
 import { ClientsCreateCommand } from './clients-create.command.js';
 import { ClientsListCommand } from './clients-list.command.js';
 import { ClientsDeleteCommand, ClientsResumeCommand, ClientsSuspendCommand } from './clients-status.command.js';
-import { ClientsMigrateCommand } from './clients-migrate.command.js';
 import { DbMigrateCommand } from './db-migrate.command.js';
 import { SeedDemoCommand } from './seed-demo.command.js';
 
@@ -14,7 +13,6 @@ export const CLI_COMMANDS = [
   ClientsSuspendCommand,
   ClientsResumeCommand,
   ClientsDeleteCommand,
-  ClientsMigrateCommand,
   DbMigrateCommand,
   SeedDemoCommand,
 ];

@@ -30,7 +30,7 @@ function toRecord(row: ClientBackup): BackupRecord {
   };
 }
 
-/** `client_backups` (one row per archive under BACKUP_DIR) and the registry fields a restore changes. */
+/** `client_backups` (one row per archive under BACKUP_DIR) and the registry fields a restore or a move changes. */
 @Injectable()
 export class BackupsRepository {
   constructor(private readonly main: MainPrismaService) {}
@@ -75,6 +75,24 @@ export class BackupsRepository {
       select: { databaseRole: true, databasePasswordEnc: true },
     });
     return { role: c.databaseRole, passwordEnc: c.databasePasswordEnc };
+  }
+
+  async statusOf(clientId: string): Promise<string | null> {
+    return (await this.main.client.findUnique({ where: { id: clientId }, select: { status: true } }))?.status ?? null;
+  }
+
+  /** The server the registry places the client's database on: the truth a resumed move goes by. */
+  async serverOf(clientId: string): Promise<string | null> {
+    return (await this.main.client.findUnique({ where: { id: clientId }, select: { databaseServer: true } }))?.databaseServer ?? null;
+  }
+
+  /** A move's switch: the client's database is on `to` now, and it leaves maintenance (one conditional update). */
+  async switchServer(clientId: string, from: string, to: string, status: string): Promise<boolean> {
+    const { count } = await this.main.client.updateMany({
+      where: { id: clientId, databaseServer: from, status: { in: ['maintenance', status] } },
+      data: { databaseServer: to, status },
+    });
+    return count === 1;
   }
 
   async setStatus(clientId: string, from: string[], status: string): Promise<boolean> {

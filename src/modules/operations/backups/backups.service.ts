@@ -1,15 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { Clock } from '../../../common/clock.js';
+import { crashPoint } from '../../../common/crash-point.js';
 import { AppConfigService } from '../../../config/config.service.js';
-import type { DatabaseServerConfig } from '../../../database/database-servers.js';
 import { InvalidationService } from '../../../database/invalidation.service.js';
 import { currentVersion, migrate } from '../../../database/migrator.js';
 import { ProvisioningService } from '../../../database/provisioning.service.js';
@@ -18,6 +13,7 @@ import { TenantConnectionManager } from '../../../database/tenant-connection-man
 import { TenantDatabasesService } from '../../../database/tenant-databases.service.js';
 import { TenantRegistryService } from '../../../database/tenant-registry.service.js';
 import type { ClientRecord } from '../../clients/index.js';
+import { copyIn, copyOut, listTables, resetSequences } from '../copy/table-copy.js';
 import { BackupIntegrityError } from '../operations.errors.js';
 import { BackupRecord, BackupsRepository } from './backups.repository.js';
 import { extractedPath, extractTarGz, sha256File, writeTarGz } from './tar.js';
@@ -33,12 +29,6 @@ export interface BackupManifest {
   schemaVersion: string | null;
   createdAt: string;
   tables: { name: string; columns: string[]; rows: number; sha256: string }[];
-}
-
-interface TableInfo {
-  name: string;
-  columns: string[];
-  orderBy: string[];
 }
 
 type Progress = (done: number, total: number) => Promise<void>;
@@ -148,7 +138,14 @@ export class BackupsService {
   async restore(
     client: ClientRecord,
     backup: BackupRecord,
-    step: { checkpoint: string | null; set(name: string): Promise<void>; progress: Progress },
+    step: {
+      checkpoint: string | null;
+      set(name: string): Promise<void>;
+      progress: Progress;
+      /** What an earlier attempt saved (the server chosen for a deleted client), and a way to save it. */
+      data?: Record<string, unknown>;
+      save?(patch: Record<string, unknown>): Promise<void>;
+    },
   ): Promise<{ tables: Record<string, number>; schemaVersion: string | null }> {
     const archive = this.archivePath(backup);
     if ((await sha256File(archive)) !== backup.sha256)
@@ -156,7 +153,10 @@ export class BackupsService {
     const work = await mkdtemp(path.join(this.root, '.restore-'));
     const wasDeleted = client.status === 'deleted';
     const previous = client.status;
-    const server = this.registry.server(wasDeleted ? await this.provisioning.chooseServer() : client.databaseServer);
+    // A deleted client is placed like a new one; a resumed attempt keeps the first attempt's choice.
+    const saved = typeof step.data?.server === 'string' ? step.data.server : null;
+    const server = this.registry.server(saved ?? (wasDeleted ? await this.provisioning.chooseServer() : client.databaseServer));
+    if (wasDeleted && !saved) await step.save?.({ server: server.name });
     const staging = `${client.databaseName}_restore`;
     try {
       const names = await extractTarGz(archive, work);
@@ -175,7 +175,8 @@ export class BackupsService {
       await this.invalidation.publish('client', client.id);
       const total = manifest.tables.length * 2 + 2;
       if (step.checkpoint !== 'verified') {
-        await this.buildStaging(server, staging, manifest.schemaVersion);
+        await this.dbs.admin(server).query(`DROP DATABASE IF EXISTS ${quoteIdent(staging)} WITH (FORCE)`);
+        await this.dbs.createAtVersion(server, staging, manifest.schemaVersion);
         await this.dbs.withDatabase(server, staging, async (c) => {
           await c.query('BEGIN');
           // Foreign keys and triggers are checked by the source database already; rows load in any table order.
@@ -207,15 +208,23 @@ export class BackupsService {
           await this.dbs.grantTablePrivileges(c);
         });
         await step.set('verified');
+        crashPoint('restore:verified');
       }
       // The swap: the verified database takes the client's database name (the naming rule stays true).
       const { role, passwordEnc } = await this.backups.credentials(client.id);
       await this.connections.close(client.id);
-      if (!wasDeleted)
-        await this.dbs
-          .admin(this.registry.server(client.databaseServer))
-          .query(`DROP DATABASE IF EXISTS ${quoteIdent(client.databaseName)} WITH (FORCE)`);
-      await this.dbs.admin(server).query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(client.databaseName)}`);
+      // After a crash the swap may be done already (no staging database left): then it must not drop the restored one.
+      if (await this.dbs.databaseExists(server, staging)) {
+        if (!wasDeleted)
+          await this.dbs
+            .admin(this.registry.server(client.databaseServer))
+            .query(`DROP DATABASE IF EXISTS ${quoteIdent(client.databaseName)} WITH (FORCE)`);
+        crashPoint('restore:dropped');
+        await this.dbs.admin(server).query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(client.databaseName)}`);
+      } else if (!(await this.dbs.databaseExists(server, client.databaseName))) {
+        throw new BackupIntegrityError('Neither the restored database nor its staging copy exists; restore again');
+      }
+      crashPoint('restore:swapped');
       await this.dbs.ensureRole(server, role, this.registry.secrets.open(passwordEnc));
       await this.dbs.restrictAccess(server, client.databaseName, role);
       const version = await this.dbs.versionOf(server, client.databaseName);
@@ -241,24 +250,6 @@ export class BackupsService {
     }
   }
 
-  /** A fresh database at exactly `version`: a template clone when that is the newest, else migrated up to it. */
-  private async buildStaging(server: DatabaseServerConfig, name: string, version: string | null): Promise<void> {
-    const admin = this.dbs.admin(server);
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    if (version === this.dbs.latestVersion) {
-      await this.dbs.ensureTemplate(server);
-      await this.dbs.cloneTemplate(server, name);
-      return;
-    }
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
-    await this.dbs.withDatabase(server, name, (c) =>
-      migrate(
-        c,
-        this.dbs.migrations.filter((m) => version !== null && m.name <= version),
-      ),
-    );
-  }
-
   /** Deletes archives past BACKUP_RETENTION_DAYS; answers how many. */
   async expire(): Promise<{ deleted: number }> {
     let deleted = 0;
@@ -269,62 +260,5 @@ export class BackupsService {
     }
     if (deleted) this.logger.log(`Deleted ${deleted} expired backup(s)`);
     return { deleted };
-  }
-}
-
-/** Data tables of schema public (not Prisma's bookkeeping), with columns in order and the primary key to sort by. */
-async function listTables(c: pg.ClientBase): Promise<TableInfo[]> {
-  const { rows } = await c.query<{ name: string; columns: string[]; pk: string[] | null }>(
-    `SELECT t.relname AS name,
-            array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum) AS columns,
-            (SELECT array(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = u.n ORDER BY u.o)
-               FROM pg_constraint k WHERE k.conrelid = t.oid AND k.contype = 'p') AS pk
-       FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
-      WHERE n.nspname = 'public' AND t.relkind IN ('r', 'p') AND t.relname <> '_prisma_migrations'
-      ORDER BY t.relname`,
-  );
-  return rows.map((r) => ({ name: r.name, columns: r.columns, orderBy: r.pk ?? r.columns }));
-}
-
-/** COPY one table out (to `file`, or only measured): rows and the sha256 of the COPY text. */
-async function copyOut(c: pg.ClientBase, t: TableInfo, file: string | null): Promise<{ rows: number; sha256: string }> {
-  const cols = t.columns.map(quoteIdent).join(', ');
-  const order = t.orderBy.map(quoteIdent).join(', ');
-  const stream = c.query(copyStreams.to(`COPY (SELECT ${cols} FROM ${quoteIdent(t.name)} ORDER BY ${order}) TO STDOUT`));
-  const hash = createHash('sha256');
-  let rows = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      for (const b of chunk) if (b === 10) rows++;
-      done(null, chunk);
-    },
-  });
-  if (file) await pipeline(stream, measure, createWriteStream(file, { flags: 'wx' }));
-  else
-    await pipeline(stream, measure, async (source: AsyncIterable<Buffer>) => {
-      for await (const _chunk of source) void _chunk;
-    });
-  return { rows, sha256: hash.digest('hex') };
-}
-
-async function copyIn(c: pg.ClientBase, table: string, columns: string[], file: string): Promise<void> {
-  const cols = columns.map(quoteIdent).join(', ');
-  await pipeline(createReadStream(file), c.query(copyStreams.from(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN`)));
-}
-
-/** Sequences owned by columns continue after the loaded rows. */
-async function resetSequences(c: pg.ClientBase): Promise<void> {
-  const { rows } = await c.query<{ seq: string; tbl: string; col: string }>(
-    `SELECT s.oid::regclass::text AS seq, t.relname AS tbl, a.attname AS col
-       FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
-       JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
-       JOIN pg_namespace n ON n.oid = t.relnamespace
-      WHERE s.relkind = 'S' AND n.nspname = 'public'`,
-  );
-  for (const r of rows) {
-    await c.query(`SELECT setval($1::regclass, coalesce((SELECT max(${quoteIdent(r.col)}) FROM ${quoteIdent(r.tbl)}), 0) + 1, false)`, [
-      r.seq,
-    ]);
   }
 }

@@ -6,6 +6,7 @@ import {
   CliFailure,
   CliUsageError,
   collect,
+  positiveInt,
   print,
   printTable,
   truncate,
@@ -70,6 +71,7 @@ export class ClientsRestoreCommand extends CommandRunner {
 interface DoctorOptions {
   client?: string[];
   json?: boolean;
+  concurrency?: number;
 }
 
 @Command({
@@ -96,8 +98,8 @@ export class ClientsDoctorCommand extends CommandRunner {
       targets = await this.clients.listNotDeleted();
     }
     targets = targets.filter((c) => c.status !== 'deleted');
-    const results = [];
-    for (const c of targets) results.push({ slug: c.slug, status: c.status, ...(await this.health.check(c)) });
+    const health = await this.health.checkMany(targets, o.concurrency ?? 8);
+    const results = targets.map((c, i) => ({ slug: c.slug, status: c.status, ...health[i] }));
     const problems = results.filter((r) => !r.reachable || r.pendingMigrations.length > 0 || r.drift.length > 0);
     if (o.json) print(JSON.stringify(results, null, 2));
     else if (results.length === 0) print('No clients.');
@@ -127,5 +129,10 @@ export class ClientsDoctorCommand extends CommandRunner {
   @Option({ flags: '--json', description: 'Print JSON' })
   parseJson(): boolean {
     return true;
+  }
+
+  @Option({ flags: '--concurrency <n>', description: 'Clients checked at once (default 8)' })
+  parseConcurrency(value: string): number {
+    return positiveInt('--concurrency')(value);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination.js';
 import type { BackupRecord } from '../backups/backups.repository.js';
 import { JOB_STATUSES, JOB_TYPES, type JobRecord } from '../jobs/job.types.js';
@@ -128,6 +128,38 @@ export class RestoreDto {
   @IsString()
   @IsUUID()
   backupId: string;
+}
+
+export class MoveDto {
+  @ApiProperty({ description: 'Name of the target server in TENANT_DATABASE_SERVERS', example: 'secondary', maxLength: 100 })
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'server must be a server name from TENANT_DATABASE_SERVERS' })
+  server: string;
+}
+
+export class MigrateClientsDto {
+  @ApiPropertyOptional({
+    description: 'Apply the pending migrations to a disposable copy of each database instead, and report; nothing changes',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Only these clients (default: every client with a database: active, suspended, maintenance)',
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+    minItems: 1,
+    maxItems: 10000,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10000)
+  @IsUUID('all', { each: true })
+  clientIds?: string[];
 }
 
 export function toJobDto(j: JobRecord): JobDto {

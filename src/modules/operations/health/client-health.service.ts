@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -35,6 +36,12 @@ export class ClientHealthService {
     private readonly dbs: TenantDatabasesService,
     private readonly registry: TenantRegistryService,
   ) {}
+
+  /** Health of many clients, `concurrency` at a time (clients:doctor), in the clients' order. */
+  async checkMany(clients: ClientRecord[], concurrency = 8): Promise<ClientHealth[]> {
+    const limit = pLimit(Math.max(1, concurrency));
+    return Promise.all(clients.map((c) => limit(() => this.check(c))));
+  }
 
   async check(client: ClientRecord): Promise<ClientHealth> {
     let server: DatabaseServerConfig;

@@ -1,4 +1,11 @@
-export const JOB_TYPES = ['client.backup', 'client.restore', 'clients.migrate', 'backups.expire'] as const;
+export const JOB_TYPES = [
+  'client.backup',
+  'client.restore',
+  'client.move',
+  'clients.migrate',
+  'clients.migrate.batch',
+  'backups.expire',
+] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
@@ -27,6 +34,18 @@ export interface JobContext<D = Record<string, unknown>> {
   checkpoint: string | null;
   progress(done: number, total: number): Promise<void>;
   setCheckpoint(name: string): Promise<void>;
+  /** Merges `patch` into the job's data (kept for a later attempt after a crash); `data` is updated too. */
+  save(patch: Record<string, unknown>): Promise<void>;
+}
+
+/** A handler's failure that still has a result to show (e.g. per-client outcomes of migrations across clients). */
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly result: unknown,
+  ) {
+    super(message);
+  }
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<unknown>;

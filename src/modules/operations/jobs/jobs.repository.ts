@@ -97,6 +97,33 @@ export class JobsRepository {
     await this.main.operationJob.update({ where: { id }, data: { progressDone: done, progressTotal: total } });
   }
 
+  /** Merges `patch` into the job's data (what a later attempt needs to resume), answering the merged data. */
+  async mergeData(id: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const r = await this.main.pool.query<{ data: Record<string, unknown> }>(
+      `UPDATE operation_jobs SET data = coalesce(data, '{}'::jsonb) || $2::jsonb WHERE id = $1 RETURNING data`,
+      [id, JSON.stringify(patch)],
+    );
+    return r.rows[0]?.data ?? patch;
+  }
+
+  /** The jobs a parent job spawned (`data.parentId`), oldest first. */
+  async children(parentId: string): Promise<StoredJob[]> {
+    const rows = await this.main.operationJob.findMany({
+      where: { data: { path: ['parentId'], equals: parentId } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toRecord);
+  }
+
+  /** An open job of `type` (queued or running), over `conn`: used under a lock to allow one at a time. */
+  async openOfType(conn: pg.ClientBase, type: string): Promise<string | null> {
+    const r = await conn.query<{ id: string }>(
+      `SELECT id FROM operation_jobs WHERE type = $1 AND status IN ('queued', 'running') LIMIT 1`,
+      [type],
+    );
+    return r.rows[0]?.id ?? null;
+  }
+
   async checkpoint(id: string, name: string): Promise<void> {
     await this.main.operationJob.update({ where: { id }, data: { checkpoint: name } });
   }

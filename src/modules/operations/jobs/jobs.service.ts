@@ -8,7 +8,7 @@ import { MainPrismaService } from '../../../database/main-prisma.service.js';
 import { safeErrorMessage } from '../../clients/index.js';
 import { JobConflictError } from '../operations.errors.js';
 import { JobQueueService } from './job-queue.service.js';
-import { JOB_TYPES, type JobContext, type JobHandler, type JobRecord, type JobStatus, type JobType } from './job.types.js';
+import { JOB_TYPES, JobFailure, type JobContext, type JobHandler, type JobRecord, type JobStatus, type JobType } from './job.types.js';
 import { JobsRepository, StoredJob } from './jobs.repository.js';
 
 /**
@@ -36,11 +36,15 @@ export class JobsService implements OnModuleInit {
     this.handlers.set(type, handler);
   }
 
-  /** Queues a job for the workers; 409 JOB_CONFLICT while the client has one queued or running. */
-  async enqueue(type: JobType, clientId: string | null, data: object = {}): Promise<JobRecord> {
+  /**
+   * Queues a job for the workers; 409 JOB_CONFLICT while the client has one
+   * queued or running (or, with `exclusive`, while any job of the type is open).
+   */
+  async enqueue(type: JobType, clientId: string | null, data: object = {}, options: { exclusive?: boolean } = {}): Promise<JobRecord> {
     const id = randomUUID();
     await this.queue.boss(); // started before the transaction: no connection held while pg-boss creates its schema
     await this.inTransaction(async (conn) => {
+      if (options.exclusive) await this.refuseOpen(conn, type);
       await this.jobs.insert(conn, { id, type, clientId, status: 'queued', data, startedAt: null });
       await this.queue.send(conn, type, id);
     });
@@ -51,13 +55,44 @@ export class JobsService implements OnModuleInit {
    * Runs a job in this process (the CLI: no worker needed), recorded and
    * conflict-checked like a queued one. Resolves with the finished job.
    */
-  async runInline(type: JobType, clientId: string | null, data: object = {}): Promise<JobRecord> {
+  async runInline(
+    type: JobType,
+    clientId: string | null,
+    data: object = {},
+    options: { exclusive?: boolean; onCreated?: (id: string) => void } = {},
+  ): Promise<JobRecord> {
     const id = randomUUID();
-    await this.inTransaction((conn) =>
-      this.jobs.insert(conn, { id, type, clientId, status: 'running', data: { ...data, inline: true }, startedAt: this.clock.now() }),
-    );
+    await this.inTransaction(async (conn) => {
+      if (options.exclusive) await this.refuseOpen(conn, type);
+      await this.jobs.insert(conn, { id, type, clientId, status: 'running', data: { ...data, inline: true }, startedAt: this.clock.now() });
+    });
+    options.onCreated?.(id);
     await this.execute(id, type);
     return this.get(id);
+  }
+
+  /** Queues child jobs of `parentId` (one transaction: all or none); answers their ids. */
+  async enqueueChildren(type: JobType, parentId: string, items: object[]): Promise<string[]> {
+    const ids = items.map(() => randomUUID());
+    await this.queue.boss();
+    await this.inTransaction(async (conn) => {
+      for (const [i, data] of items.entries()) {
+        await this.jobs.insert(conn, { id: ids[i], type, clientId: null, status: 'queued', data: { ...data, parentId }, startedAt: null });
+        await this.queue.send(conn, type, ids[i]);
+      }
+    });
+    return ids;
+  }
+
+  children(parentId: string): Promise<JobRecord[]> {
+    return this.jobs.children(parentId);
+  }
+
+  /** One open job of a type at a time: serialised on an advisory lock for the transaction. */
+  private async refuseOpen(conn: import('pg').PoolClient, type: JobType): Promise<void> {
+    await conn.query("SELECT pg_advisory_xact_lock(hashtext('freetimechat-job-type:' || $1))", [type]);
+    const open = await this.jobs.openOfType(conn, type);
+    if (open) throw new JobConflictError(open);
   }
 
   private async inTransaction(fn: (conn: import('pg').PoolClient) => Promise<void>): Promise<void> {
@@ -100,6 +135,9 @@ export class JobsService implements OnModuleInit {
       checkpoint: job.checkpoint,
       progress: (done, total) => this.jobs.progress(id, done, total),
       setCheckpoint: (name) => this.jobs.checkpoint(id, name),
+      save: async (patch) => {
+        ctx.data = await this.jobs.mergeData(id, patch);
+      },
     };
     try {
       if (!handler) throw new Error(`No handler for job type ${type}`);
@@ -108,7 +146,8 @@ export class JobsService implements OnModuleInit {
     } catch (err) {
       const error = safeErrorMessage(err);
       this.logger.warn(`Job ${type} ${id} failed: ${error}`);
-      await this.jobs.finish(id, { status: 'failed', error, at: this.clock.now() });
+      const result = err instanceof JobFailure ? err.result : undefined;
+      await this.jobs.finish(id, { status: 'failed', error, result, at: this.clock.now() });
     }
   }
 

@@ -1,26 +1,47 @@
 import cliProgress from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { ClientMigrationsService, MigrateAllReport } from '../client-migrations.service.js';
-import { ClientsRepository, SETTABLE_STATUSES } from '../clients.repository.js';
-import { CliFailure, CliUsageError, collect, positiveInt, print, printTable, truncate } from './cli-support.js';
+import {
+  ClientMigrationsService,
+  ClientsRepository,
+  CliFailure,
+  CliUsageError,
+  collect,
+  type MigrateAllReport,
+  positiveInt,
+  print,
+  printTable,
+  SETTABLE_STATUSES,
+  truncate,
+} from '../../clients/index.js';
+import type { JobRecord } from '../jobs/job.types.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { type MigrateAllResult, MigrateAllService } from '../migrate/migrate-all.service.js';
+import { printJob } from './jobs.command.js';
 
 interface Options {
   client?: string[];
   concurrency?: number;
   progress?: boolean;
   json?: boolean;
+  dryRun?: boolean;
+  queue?: boolean;
 }
 
 @Command({
   name: 'clients:migrate',
   description:
     'Apply pending client-database migrations to every active or suspended client (or the ones named). ' +
-    'One failing client does not stop the others; each result is recorded on the client; re-running resumes. Exit code 1 if any failed',
+    'One failing client does not stop the others; each result is recorded on the client; re-running resumes. ' +
+    '--dry-run applies them to a disposable copy of each database instead (nothing changes) and reports per client. ' +
+    'Runs in this process (a progress bar on a terminal); --queue hands it to the worker instances as a job (POST /clients/migrate). ' +
+    'Exit code 1 if any failed',
 })
 export class ClientsMigrateCommand extends CommandRunner {
   constructor(
     private readonly migrations: ClientMigrationsService,
     private readonly clients: ClientsRepository,
+    private readonly migrateAll: MigrateAllService,
+    private readonly jobs: JobsService,
   ) {
     super();
   }
@@ -39,6 +60,7 @@ export class ClientsMigrateCommand extends CommandRunner {
       clientIds = found.map((c) => c.id);
     }
     const showProgress = o.progress !== false && !o.json && process.stderr.isTTY === true;
+    if (o.queue || o.dryRun) return this.asJob(o, clientIds, showProgress);
     const bar = showProgress
       ? new cliProgress.SingleBar(
           {
@@ -84,6 +106,57 @@ export class ClientsMigrateCommand extends CommandRunner {
     return value;
   }
 
+  /** Dry runs and --queue go through the job (POST /clients/migrate's code): in this process, or queued. */
+  private async asJob(o: Options, clientIds: string[] | undefined, showProgress: boolean): Promise<void> {
+    const input = { dryRun: o.dryRun === true, clientIds };
+    if (o.queue) {
+      const job = await this.migrateAll.start(input);
+      printJob(job);
+      print(`queued: follow it with jobs:show ${job.id}`);
+      return;
+    }
+    const bar = showProgress
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: `${o.dryRun ? 'Dry run' : 'Migrating'} |{bar}| {value}/{total} clients`, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    let timer: NodeJS.Timeout | null = null;
+    const job: JobRecord = await this.migrateAll
+      .start(input, true, (id) => {
+        if (!bar) return;
+        bar.start(0, 0);
+        timer = setInterval(() => {
+          void this.jobs
+            .get(id)
+            .then((j) => {
+              bar.setTotal(j.progress.total);
+              bar.update(j.progress.done);
+            })
+            .catch(() => undefined);
+        }, 250);
+      })
+      .finally(() => {
+        if (timer) clearInterval(timer);
+        bar?.stop();
+      });
+    const result = job.result as MigrateAllResult | null;
+    if (o.json) print(JSON.stringify(job, null, 2));
+    else if (result) printJobReport(result);
+    else printJob(job);
+    if (job.status !== 'succeeded') throw new CliFailure(`error: ${job.error ?? 'the job failed'}`);
+  }
+
+  @Option({ flags: '--dry-run', description: 'Apply the pending migrations to a disposable copy of each database; change nothing' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--queue', description: 'Queue it as a job for the worker instances (prints the job) instead of running it here' })
+  parseQueue(): boolean {
+    return true;
+  }
+
   @Option({ flags: '--json', description: 'Print the report as JSON' })
   parseJson(): boolean {
     return true;
@@ -107,5 +180,28 @@ function printReport(report: MigrateAllReport): void {
   print(
     `${report.total} client${report.total === 1 ? '' : 's'}: ${report.migrated} migrated, ${report.current} already current, ${report.failed} failed ` +
       `(latest ${report.latestVersion ?? '-'}, ${(report.durationMs / 1000).toFixed(1)} s)`,
+  );
+}
+
+function printJobReport(r: MigrateAllResult): void {
+  if (r.total === 0) {
+    print('No clients to migrate.');
+    return;
+  }
+  printTable(
+    ['client', 'from version', 'to version', 'applied', 'status', 'migrations ms', 'error'],
+    r.results.map((x) => [
+      x.slug,
+      x.fromVersion ?? '-',
+      x.toVersion ?? '-',
+      x.applied.length,
+      x.status,
+      x.durationMs,
+      truncate(x.error, 60),
+    ]),
+  );
+  print(
+    `${r.dryRun ? 'Dry run: ' : ''}${r.total} client${r.total === 1 ? '' : 's'}: ${r.migrated} ${r.dryRun ? 'would migrate' : 'migrated'}, ` +
+      `${r.current} already current, ${r.failed} failed (${(r.durationMs / 1000).toFixed(1)} s)${r.dryRun ? '; nothing was changed' : ''}`,
   );
 }
