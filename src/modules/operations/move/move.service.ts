@@ -47,10 +47,11 @@ const SETTLE_MS = 150;
 
 /**
  * Moves a client's database to another server of TENANT_DATABASE_SERVERS:
- * target created (at the source's schema version) → maintenance → every
- * table copied under one snapshot while writes are locked out → every table
- * verified (rows and sha256) → registry switched and every instance told →
- * maintenance ends → source dropped. Each step is a checkpoint of the job;
+ * target created (at the source's schema version) → a first full copy while
+ * the client works → maintenance → writes locked out, the rows changed since
+ * caught up under one snapshot → every table verified (row count and the sum
+ * of every row's md5, computed by both servers) → registry switched and every
+ * instance told → maintenance ends → source dropped. Each step is a checkpoint of the job;
  * an attempt that finds an earlier one died looks at the registry, the truth:
  * switched → it finishes (drops the source); not switched → it rolls back
  * (drops the target, ends maintenance) and moves again.
@@ -197,8 +198,8 @@ export class MoveService {
    * (EXCLUSIVE: reads go on) before the snapshot is taken, so writes still in
    * flight commit first and are copied; nothing can write after. The target
    * catches up (rows changed since the first copy, by primary key and row
-   * digest), then every table is read on both sides at once and must match
-   * (rows and sha256 of the COPY text); then the registry points at the
+   * digest), then every table must match on both sides (row count and the
+   * sum of every row's md5, computed by each server); then the registry points at the
    * target and the client leaves maintenance.
    */
   private async copyVerifySwitch(
