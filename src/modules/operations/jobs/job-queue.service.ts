@@ -10,7 +10,7 @@ export const PGBOSS_SCHEMA = 'pgboss';
 /** Provided (true) by the CLI: a command runs its own work in-process and must not take queued jobs. */
 export const NO_JOB_WORKER = Symbol('NO_JOB_WORKER');
 
-/** Retries after a crash: an active job whose instance died is handed out again once it expires. */
+/** Attempts after the first: a job whose instance died is handed out again (JobsService finds it), or after EXPIRE_IN_MINUTES. */
 const RETRY_LIMIT = 2;
 /** The longest one attempt may run before pg-boss counts it as abandoned and retries it. */
 const EXPIRE_IN_MINUTES = 30;
@@ -31,7 +31,13 @@ export class JobQueueService implements OnApplicationBootstrap, OnApplicationShu
     @Optional() @Inject(NO_JOB_WORKER) private readonly noWorker?: boolean,
   ) {}
 
-  private get worker(): boolean {
+  /** Hands a job whose attempt died back to pg-boss now (a retry while retries are left, else failed). */
+  async retryNow(type: string, id: string): Promise<void> {
+    const boss = await this.boss();
+    await boss.fail(type, id, { message: 'its instance stopped during the attempt; handed out again' });
+  }
+
+  get worker(): boolean {
     return this.config.get('JOBS_WORKER') && this.noWorker !== true;
   }
 

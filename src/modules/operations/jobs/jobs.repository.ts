@@ -35,10 +35,60 @@ function toRecord(row: OperationJob): StoredJob {
   };
 }
 
+/** Advisory lock namespace of job attempts (the key is hashtext(job id)). */
+const JOB_LOCK_NAMESPACE = 4242101;
+
 /** `operation_jobs`: what the API shows of each job, beside pg-boss's own queue tables. */
 @Injectable()
 export class JobsRepository {
   constructor(private readonly main: MainPrismaService) {}
+
+  /**
+   * Takes the lock a running attempt holds for its whole run, on a connection
+   * of its own: PostgreSQL releases it when that connection ends, so a lock
+   * that can be taken means no live attempt runs the job (its process died).
+   * With `wait`, waits for it; else answers null when someone holds it.
+   * Answers the release.
+   */
+  async lockAttempt(id: string, wait: boolean): Promise<(() => Promise<void>) | null> {
+    const conn = await this.main.pool.connect();
+    try {
+      const r = await conn.query<{ ok: boolean }>(
+        wait ? 'SELECT pg_advisory_lock($1, hashtext($2)) IS NOT NULL AS ok' : 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+        [JOB_LOCK_NAMESPACE, id],
+      );
+      if (!r.rows[0]?.ok) {
+        conn.release();
+        return null;
+      }
+    } catch (err) {
+      conn.release(true);
+      throw err;
+    }
+    return async () => {
+      let broken = false;
+      await conn.query('SELECT pg_advisory_unlock($1, hashtext($2))', [JOB_LOCK_NAMESPACE, id]).catch(() => (broken = true));
+      // A connection whose unlock failed is closed rather than pooled: closing releases the lock too.
+      conn.release(broken || undefined);
+    };
+  }
+
+  /**
+   * Jobs pg-boss counts as running (active) and we recorded as running, that
+   * started more than `graceSeconds` ago (an attempt takes its lock within
+   * moments of being handed the job): candidates for a dead attempt.
+   */
+  async activeQueued(graceSeconds: number, id?: string): Promise<{ id: string; type: string }[]> {
+    const exists = await this.main.pool.query<{ t: string | null }>(`SELECT to_regclass('pgboss.job')::text AS t`);
+    if (!exists.rows[0]?.t) return [];
+    const r = await this.main.pool.query<{ id: string; type: string }>(
+      `SELECT o.id, o.type FROM operation_jobs o JOIN pgboss.job b ON b.id = o.id
+        WHERE o.status = 'running' AND b.state = 'active' AND b.started_on < now() - make_interval(secs => $1)
+          AND ($2::uuid IS NULL OR o.id = $2::uuid)`,
+      [graceSeconds, id ?? null],
+    );
+    return r.rows;
+  }
 
   /**
    * Inserts the job row over `conn` (inside the caller's transaction, so the

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../../common/clock.js';
 import { NotFoundError } from '../../../common/errors.js';
@@ -11,15 +11,21 @@ import { JobQueueService } from './job-queue.service.js';
 import { JOB_TYPES, JobFailure, type JobContext, type JobHandler, type JobRecord, type JobStatus, type JobType } from './job.types.js';
 import { JobsRepository, StoredJob } from './jobs.repository.js';
 
+/** A worker looks this often for jobs whose attempt died with its instance, and hands them out again. */
+const ORPHAN_CHECK_MS = 15_000;
+/** An attempt takes its lock within moments of being handed its job; only jobs active longer than this are checked. */
+const ORPHAN_GRACE_SECONDS = 10;
+
 /**
  * Operation jobs: created here (atomically refusing a second open job on one
  * client), run by whichever worker instance pg-boss hands them to, or in the
  * calling process for the CLI (`runInline`), and read by GET /jobs.
  */
 @Injectable()
-export class JobsService implements OnModuleInit {
+export class JobsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private readonly handlers = new Map<JobType, JobHandler>();
+  private orphanTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -30,6 +36,45 @@ export class JobsService implements OnModuleInit {
 
   onModuleInit(): void {
     for (const type of JOB_TYPES) this.queue.setHandler(type, (id) => this.execute(id, type));
+  }
+
+  /** Worker instances look for orphaned jobs at start (a restart after a crash) and every ORPHAN_CHECK_MS. */
+  onApplicationBootstrap(): void {
+    if (!this.queue.worker) return;
+    const check = () =>
+      void this.reclaimOrphans().catch((err: unknown) => this.logger.warn(`Looking for orphaned jobs failed: ${safeErrorMessage(err)}`));
+    check();
+    this.orphanTimer = setInterval(check, ORPHAN_CHECK_MS);
+    this.orphanTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.orphanTimer) clearInterval(this.orphanTimer);
+  }
+
+  /**
+   * Jobs whose attempt died with its instance (SIGKILL, a lost machine): pg-boss
+   * would wait for them to expire (30 min). Each attempt holds its job's lock
+   * (JobsRepository.lockAttempt) while it runs; a running job whose lock is
+   * free has no live attempt, and is handed out again at once, under that
+   * lock so no new attempt can start before it is handed back. The next
+   * attempt resumes or rolls back from the checkpoint the dead one left.
+   */
+  async reclaimOrphans(): Promise<number> {
+    let reclaimed = 0;
+    for (const job of await this.jobs.activeQueued(ORPHAN_GRACE_SECONDS)) {
+      const release = await this.jobs.lockAttempt(job.id, false);
+      if (!release) continue; // an attempt is alive
+      try {
+        if ((await this.jobs.activeQueued(ORPHAN_GRACE_SECONDS, job.id)).length === 0) continue; // finished or handed out meanwhile
+        await this.queue.retryNow(job.type, job.id);
+        reclaimed++;
+        this.logger.warn(`Job ${job.type} ${job.id}: its attempt died with its instance; handed out again`);
+      } finally {
+        await release();
+      }
+    }
+    return reclaimed;
   }
 
   register(type: JobType, handler: JobHandler): void {
@@ -118,6 +163,17 @@ export class JobsService implements OnModuleInit {
    * the checkpoint the first attempt recorded.
    */
   async execute(id: string, type: JobType): Promise<void> {
+    // Held for the whole attempt: an attempt of this job still alive (handed out again after it expired) finishes
+    // first, and then this one finds the job finished. The lock is how other instances know this attempt is alive.
+    const release = (await this.jobs.lockAttempt(id, true))!;
+    try {
+      await this.attempt(id, type);
+    } finally {
+      await release();
+    }
+  }
+
+  private async attempt(id: string, type: JobType): Promise<void> {
     let job = await this.jobs.markRunning(id, this.clock.now());
     if (!job && type === 'backups.expire' && !(await this.jobs.findById(id))) {
       // A scheduled run (pg-boss cron) has no row yet: record it so GET /jobs shows it too.
