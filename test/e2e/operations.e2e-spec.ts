@@ -254,6 +254,9 @@ describe('migrations across clients (POST /clients/migrate)', () => {
     expectError(await platform.post('/clients/migrate', { dryRun: 'yes' }), 400, 'VALIDATION_FAILED');
     expectError(await platform.post('/clients/migrate', { clientIds: ['nope'] }), 400, 'VALIDATION_FAILED');
     expectError(await platform.post('/clients/migrate', { clientIds: [] }), 400, 'VALIDATION_FAILED');
+    // null is not "omitted": it would otherwise mean every client.
+    expectError(await platform.post('/clients/migrate', { clientIds: null }), 400, 'VALIDATION_FAILED');
+    expectError(await platform.post('/clients/migrate', { dryRun: null }), 400, 'VALIDATION_FAILED');
     expectError(await platform.post('/clients/migrate', { extra: 1 }), 400, 'VALIDATION_FAILED');
     const unknown = await platform.post('/clients/migrate', { clientIds: [randomUUID()] });
     expectError(unknown, 400, 'VALIDATION_FAILED');

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/pagination.js';
+import { OptionalNotNull } from '../../../common/validators.js';
 import type { BackupRecord } from '../backups/backups.repository.js';
 import { JOB_STATUSES, JOB_TYPES, type JobRecord } from '../jobs/job.types.js';
 
@@ -143,7 +144,7 @@ export class MigrateClientsDto {
     description: 'Apply the pending migrations to a disposable copy of each database instead, and report; nothing changes',
     default: false,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   dryRun?: boolean;
 
@@ -154,7 +155,7 @@ export class MigrateClientsDto {
     minItems: 1,
     maxItems: 10000,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10000)
