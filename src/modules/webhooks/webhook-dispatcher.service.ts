@@ -47,7 +47,7 @@ const PRUNE_BATCH = 5_000;
 /**
  * Delivers webhook events at least once. Dispatchers (every instance with
  * WEBHOOKS_DISPATCH) visit only the clients flagged in the main database's
- * `webhook_pending` (woken by NOTIFY on the invalidation channel, else once a second), each leased to one
+ * `webhook_pending` (woken by NOTIFY on the invalidation channel, or when the earliest comes due), each leased to one
  * instance at a time; inside a client, deliveries are claimed with
  * FOR UPDATE SKIP LOCKED and a lease, sent signed (Standard Webhooks), and
  * recorded. Everything lives in the databases, so a restart loses nothing:
@@ -90,7 +90,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     await RequestContext.detached(async () => {
-      // NOTIFY from a signal of any instance (the 1 s poll covers one missed while the listener reconnects).
+      // NOTIFY from a signal of any instance (the scheduled wake covers one missed while the listener reconnects).
       this.unsubscribe = this.invalidation.onWebhooksDue(() => this.kick());
       // Kicked either way: a round ends by setting the next wake, so the dispatcher never sleeps for good.
       const sweep = () =>
