@@ -9,45 +9,31 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/database/paths.js';
-import { startEmbeddedPostgres, EmbeddedDatabase } from '../../src/database/embedded.js';
+import { startSecondServer, type SecondServer } from '../helpers/second-server.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
-import { ensureBuilt, freePort } from '../helpers/reliability.js';
+import { ensureBuilt } from '../helpers/reliability.js';
 import { createTestApp, createUserWithToken, provisionClient, TEST_JWT_SECRET, TestApp } from '../helpers/test-app.js';
 import { Api, as, createProject, expectError } from '../helpers/time-tracking.js';
 import { readState } from '../setup/test-server.js';
 import { OperationsService } from '../../src/modules/operations/operations.service.js';
 
-let second: EmbeddedDatabase;
-let secondDir: string | undefined;
+let second: SecondServer | undefined;
 let t: TestApp;
 let platform: Api;
 let servers: string;
 const TABLES = ['projects', 'project_members', 'tasks', 'time_entries', 'conversations', 'messages'];
 
 beforeAll(async () => {
-  secondDir = mkdtempSync(path.join(os.tmpdir(), 'ftc-pg-move-'));
-  chmodSync(secondDir, 0o755);
-  second = await startEmbeddedPostgres({ dataDir: secondDir, port: await freePort(), database: 'postgres' });
+  second = await startSecondServer('ftc-pg-move-');
   servers = `primary=${readState().adminUrl},secondary=${second.adminUrl}`;
   t = await createTestApp({ TENANT_DATABASE_SERVERS: servers, JOBS_WORKER: 'true' });
   platform = as(t, await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] }));
 }, 120_000);
 
-afterAll(async () => {
-  if (t) {
-    const dbs = t.get(TenantDatabasesService);
-    const onSecond = await t.get(MainPrismaService).client.findMany({ where: { databaseServer: 'secondary' } });
-    for (const c of onSecond) await dbs.dropDatabaseAndRole(dbs.servers[1], c.databaseName, c.databaseRole);
-    await t.close();
-  }
-  await second?.stop();
-  if (secondDir) rmSync(secondDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => second?.stop(t, 'secondary'), 60_000);
 
 const main = () => t.get(MainPrismaService);
 const dbs = () => t.get(TenantDatabasesService);

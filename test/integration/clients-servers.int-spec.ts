@@ -1,43 +1,18 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTestApp, createUserWithToken, TestApp, withTenant } from '../helpers/test-app.js';
 import { readState } from '../setup/test-server.js';
-import { startEmbeddedPostgres, EmbeddedDatabase } from '../../src/database/embedded.js';
+import { startSecondServer, type SecondServer } from '../helpers/second-server.js';
 import { DatabaseBootstrapService } from '../../src/database/database-bootstrap.service.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { TenantDatabasesService, TEMPLATE_DATABASE } from '../../src/database/tenant-databases.service.js';
 import { parseDatabaseServers } from '../../src/database/database-servers.js';
 
-let second: EmbeddedDatabase;
-let secondDir: string | undefined;
+let second: SecondServer | undefined;
 let t: TestApp;
 let token: string;
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(true));
-  });
-}
-
-async function freePort(from: number): Promise<number> {
-  for (let p = from; p < from + 50; p++) if (await portFree(p)) return p;
-  throw new Error('no free port for the second PostgreSQL');
-}
-
 beforeAll(async () => {
-  // A second PostgreSQL server, as an operator adds one when the first fills up.
-  // A fresh data directory each run: nothing left over from an earlier run can get in the way.
-  secondDir = mkdtempSync(path.join(os.tmpdir(), 'ftc-pg2-'));
-  chmodSync(secondDir, 0o755); // as root, the server runs as the postgres user
-  second = await startEmbeddedPostgres({ dataDir: secondDir, port: await freePort(54341), database: 'postgres' });
+  second = await startSecondServer('ftc-pg2-');
   const { adminUrl } = readState();
   t = await createTestApp({ TENANT_DATABASE_SERVERS: `primary=${adminUrl},secondary=${second.adminUrl}` });
   // createTestApp made the template current on both servers; make sure of it anyway (cheap when current).
@@ -48,17 +23,7 @@ beforeAll(async () => {
   token = (await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] })).token;
 }, 120_000);
 
-afterAll(async () => {
-  if (t) {
-    // Tenant databases on the second server are ours to drop (the test database's drop() knows only the first).
-    const dbs = t.get(TenantDatabasesService);
-    const onSecond = await t.get(MainPrismaService).client.findMany({ where: { databaseServer: 'secondary' } });
-    for (const c of onSecond) await dbs.dropDatabaseAndRole(dbs.servers[1], c.databaseName, c.databaseRole);
-    await t.close();
-  }
-  await second?.stop();
-  if (secondDir) rmSync(secondDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => second?.stop(t, 'secondary'), 60_000);
 
 async function create(): Promise<{ id: string; slug: string; databaseServer: string }> {
   const s = randomBytes(4).toString('hex');
