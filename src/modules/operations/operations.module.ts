@@ -9,6 +9,7 @@ import { JobsRepository } from './jobs/jobs.repository.js';
 import { JobsService } from './jobs/jobs.service.js';
 import { MigrateAllService } from './migrate/migrate-all.service.js';
 import { MigrateDryRunService } from './migrate/migrate-dry-run.service.js';
+import { MoveCopyService } from './move/move-copy.service.js';
 import { MoveService } from './move/move.service.js';
 import { OperationsController } from './operations.controller.js';
 import { OperationsService } from './operations.service.js';
@@ -24,6 +25,7 @@ import { OperationsService } from './operations.service.js';
     ClientHealthService,
     BackupsRepository,
     BackupsService,
+    MoveCopyService,
     MoveService,
     MigrateDryRunService,
     MigrateAllService,
