@@ -8,6 +8,8 @@ import { JobsController } from './jobs/jobs.controller.js';
 import { JobsRepository } from './jobs/jobs.repository.js';
 import { JobsService } from './jobs/jobs.service.js';
 import { MigrateAllService } from './migrate/migrate-all.service.js';
+import { MigrateDryRunService } from './migrate/migrate-dry-run.service.js';
+import { MoveCopyService } from './move/move-copy.service.js';
 import { MoveService } from './move/move.service.js';
 import { OperationsController } from './operations.controller.js';
 import { OperationsService } from './operations.service.js';
@@ -23,7 +25,9 @@ import { OperationsService } from './operations.service.js';
     ClientHealthService,
     BackupsRepository,
     BackupsService,
+    MoveCopyService,
     MoveService,
+    MigrateDryRunService,
     MigrateAllService,
     OperationsService,
   ],

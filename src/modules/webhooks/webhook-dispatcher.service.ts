@@ -12,7 +12,7 @@ import { eventBody } from './webhook-events.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { SendResult, WebhookSender } from './webhook-sender.js';
 import { WebhookSignalRepository } from './webhook-signal.repository.js';
-import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository.js';
+import { ClaimedDelivery, WebhookDispatchRepository } from './webhook-dispatch.repository.js';
 
 /** Provided (true) by the CLI: a command never delivers webhooks. */
 export const NO_WEBHOOK_DISPATCH = Symbol('NO_WEBHOOK_DISPATCH');
@@ -72,7 +72,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   constructor(
     private readonly config: AppConfigService,
     private readonly signals: WebhookSignalRepository,
-    private readonly webhooks: WebhooksRepository,
+    private readonly webhooks: WebhookDispatchRepository,
     private readonly tenants: TenantContextService,
     private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { WebhookDispatchRepository } from './webhook-dispatch.repository.js';
 import { WebhookDispatcherService } from './webhook-dispatcher.service.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { WebhookSignalInterceptor } from './webhook-signal.interceptor.js';
@@ -19,6 +20,7 @@ import { WebhooksService } from './webhooks.service.js';
   providers: [
     WebhooksService,
     WebhooksRepository,
+    WebhookDispatchRepository,
     WebhookSignalRepository,
     WebhookSignalService,
     WebhookSecrets,
