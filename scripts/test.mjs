@@ -10,11 +10,37 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const reliability = args.includes('--reliability');
 const rest = args.filter((a) => a !== '--reliability');
+// Jest options that take a value as the next argument; any other bare argument is a path pattern (of specs,
+// unless it names a bundle).
+const TAKES_VALUE = new Set([
+  '-t',
+  '--testNamePattern',
+  '--selectProjects',
+  '--outputFile',
+  '--shard',
+  '-w',
+  '--maxWorkers',
+  '--coverageReporters',
+  '--testTimeout',
+]);
+const pathPatterns = rest.filter((a, i) => !a.startsWith('-') && !TAKES_VALUE.has(rest[i - 1]) && !a.includes('bundle'));
 // Path patterns go first: after --selectProjects they would be read as project names.
-const jestArgs = reliability ? [...rest, '--runInBand', '--selectProjects', 'reliability'] : [...rest, '--selectProjects', 'unit', 'integration'];
+const jestArgs = reliability
+  ? [...rest, '--runInBand', '--selectProjects', 'reliability']
+  : [...rest, '--selectProjects', 'unit', 'integration'];
 const res = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC', NODE_ENV: 'test' } },
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+    ...jestArgs,
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    // With a path, the integration specs it names run on their own rather than in their bundles (jest.config.js).
+    env: { ...process.env, TZ: 'UTC', NODE_ENV: 'test', ...(pathPatterns.length > 0 ? { FTC_TEST_SPECS: '1' } : {}) },
+  },
 );
 process.exit(res.status ?? 1);

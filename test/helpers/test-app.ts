@@ -125,13 +125,14 @@ export async function createTestApp(
   };
 }
 
+/** Servers whose tenant template this process has made current, by admin URL: a name or a port can be reused by another server. */
 const templatesReady = new Map<string, Promise<unknown>>();
 function ensureTemplateOnce(dbs: TenantDatabasesService, serverName: string): Promise<unknown> {
-  let p = templatesReady.get(serverName);
+  const server = dbs.servers.find((s) => s.name === serverName)!;
+  let p = templatesReady.get(server.adminUrl);
   if (!p) {
-    const server = dbs.servers.find((s) => s.name === serverName)!;
     p = withTemplateLock(dbs, () => dbs.ensureTemplate(server));
-    templatesReady.set(serverName, p);
+    templatesReady.set(server.adminUrl, p);
   }
   return p;
 }

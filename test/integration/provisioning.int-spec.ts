@@ -8,84 +8,86 @@ import { TenantDatabasesService } from '../../src/database/tenant-databases.serv
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
 import { pgConfigFromUrl } from '../../src/database/sql.js';
 
-let t: TestApp;
-let provisioning: ProvisioningService;
-let main: MainPrismaService;
+describe('integration/provisioning', () => {
+  let t: TestApp;
+  let provisioning: ProvisioningService;
+  let main: MainPrismaService;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  provisioning = t.get(ProvisioningService);
-  main = t.get(MainPrismaService);
-});
-afterAll(() => t.close());
-
-const slug = () => `c-${randomBytes(4).toString('hex')}`;
-
-async function tenantRoleConnect(clientId: string, database: string): Promise<void> {
-  const rec = (await t.get(TenantRegistryService).get(clientId))!;
-  const c = new pg.Client({ ...pgConfigFromUrl(rec.server.adminUrl), user: rec.role, password: rec.password, database });
-  c.on('error', () => undefined);
-  await c.connect();
-  await c.end();
-}
-
-describe('ProvisioningService', () => {
-  it('creates an active client with a migrated database cloned from the template', async () => {
-    const { id } = await provisioning.register({ name: 'Acme', slug: slug() });
-    await provisioning.provision(id);
-    const client = await main.client.findUniqueOrThrow({ where: { id } });
-    expect(client.status).toBe('active');
-    expect(client.databaseName).toBe(`freetimechat_${id}`);
-    expect(client.schemaVersion).toBe(t.get(TenantDatabasesService).latestVersion);
-    expect(await withTenant(t, id, (prisma) => prisma.project.count())).toBe(0);
+  beforeAll(async () => {
+    t = await createTestApp();
+    provisioning = t.get(ProvisioningService);
+    main = t.get(MainPrismaService);
   });
+  afterAll(() => t.close());
 
-  // A crash can happen between any two steps; running provisioning again must finish the job.
-  it.each(PROVISIONING_STEPS.map((s) => [s]))(
-    'recovers when the process dies right after step "%s"',
-    async (crashAfter: ProvisioningStep) => {
-      const { id } = await provisioning.register({ name: `Crash ${crashAfter}`, slug: slug() });
-      await expect(
-        provisioning.provision(id, {
-          afterStep: (step) => {
-            if (step === crashAfter) throw new Error(`simulated crash after ${step}`);
-          },
-        }),
-      ).rejects.toThrow('simulated crash');
-      expect((await main.client.findUniqueOrThrow({ where: { id } })).status).toBe('failed');
+  const slug = () => `c-${randomBytes(4).toString('hex')}`;
+
+  async function tenantRoleConnect(clientId: string, database: string): Promise<void> {
+    const rec = (await t.get(TenantRegistryService).get(clientId))!;
+    const c = new pg.Client({ ...pgConfigFromUrl(rec.server.adminUrl), user: rec.role, password: rec.password, database });
+    c.on('error', () => undefined);
+    await c.connect();
+    await c.end();
+  }
+
+  describe('ProvisioningService', () => {
+    it('creates an active client with a migrated database cloned from the template', async () => {
+      const { id } = await provisioning.register({ name: 'Acme', slug: slug() });
       await provisioning.provision(id);
       const client = await main.client.findUniqueOrThrow({ where: { id } });
       expect(client.status).toBe('active');
-      const project = await withTenant(t, id, (prisma) => prisma.project.create({ data: { name: 'After crash' } }));
-      expect(project.id).toBeDefined();
-    },
-  );
+      expect(client.databaseName).toBe(`freetimechat_${id}`);
+      expect(client.schemaVersion).toBe(t.get(TenantDatabasesService).latestVersion);
+      expect(await withTenant(t, id, (prisma) => prisma.project.count())).toBe(0);
+    });
 
-  it('is idempotent and safe when run twice at once', async () => {
-    const { id } = await provisioning.register({ name: 'Twice', slug: slug() });
-    await Promise.all([provisioning.provision(id), provisioning.provision(id)]);
-    expect((await main.client.findUniqueOrThrow({ where: { id } })).status).toBe('active');
-  });
+    // A crash can happen between any two steps; running provisioning again must finish the job.
+    it.each(PROVISIONING_STEPS.map((s) => [s]))(
+      'recovers when the process dies right after step "%s"',
+      async (crashAfter: ProvisioningStep) => {
+        const { id } = await provisioning.register({ name: `Crash ${crashAfter}`, slug: slug() });
+        await expect(
+          provisioning.provision(id, {
+            afterStep: (step) => {
+              if (step === crashAfter) throw new Error(`simulated crash after ${step}`);
+            },
+          }),
+        ).rejects.toThrow('simulated crash');
+        expect((await main.client.findUniqueOrThrow({ where: { id } })).status).toBe('failed');
+        await provisioning.provision(id);
+        const client = await main.client.findUniqueOrThrow({ where: { id } });
+        expect(client.status).toBe('active');
+        const project = await withTenant(t, id, (prisma) => prisma.project.create({ data: { name: 'After crash' } }));
+        expect(project.id).toBeDefined();
+      },
+    );
 
-  it('gives each tenant a role that can connect to its own database only', async () => {
-    const a = await provisioning.register({ name: 'A', slug: slug() });
-    const b = await provisioning.register({ name: 'B', slug: slug() });
-    await provisioning.provision(a.id);
-    await provisioning.provision(b.id);
-    await expect(tenantRoleConnect(a.id, `freetimechat_${a.id}`)).resolves.toBeUndefined();
-    await expect(tenantRoleConnect(a.id, `freetimechat_${b.id}`)).rejects.toThrow(/permission denied|not permitted/i);
-    await expect(tenantRoleConnect(a.id, t.db.name)).rejects.toThrow(/permission denied|not permitted/i);
-    await expect(tenantRoleConnect(a.id, 'freetimechat_template')).rejects.toThrow(/permission denied|not permitted/i);
-  });
+    it('is idempotent and safe when run twice at once', async () => {
+      const { id } = await provisioning.register({ name: 'Twice', slug: slug() });
+      await Promise.all([provisioning.provision(id), provisioning.provision(id)]);
+      expect((await main.client.findUniqueOrThrow({ where: { id } })).status).toBe('active');
+    });
 
-  it('deprovisioning drops the database and the role', async () => {
-    const { id } = await provisioning.register({ name: 'Gone', slug: slug() });
-    await provisioning.provision(id);
-    await t.get(TenantConnectionManager).close(id);
-    await provisioning.deprovision(id);
-    const dbs = t.get(TenantDatabasesService);
-    const server = dbs.servers[0];
-    expect(await dbs.databaseExists(server, `freetimechat_${id}`)).toBe(false);
-    expect(await dbs.roleExists(server, `freetimechat_${id}`)).toBe(false);
+    it('gives each tenant a role that can connect to its own database only', async () => {
+      const a = await provisioning.register({ name: 'A', slug: slug() });
+      const b = await provisioning.register({ name: 'B', slug: slug() });
+      await provisioning.provision(a.id);
+      await provisioning.provision(b.id);
+      await expect(tenantRoleConnect(a.id, `freetimechat_${a.id}`)).resolves.toBeUndefined();
+      await expect(tenantRoleConnect(a.id, `freetimechat_${b.id}`)).rejects.toThrow(/permission denied|not permitted/i);
+      await expect(tenantRoleConnect(a.id, t.db.name)).rejects.toThrow(/permission denied|not permitted/i);
+      await expect(tenantRoleConnect(a.id, 'freetimechat_template')).rejects.toThrow(/permission denied|not permitted/i);
+    });
+
+    it('deprovisioning drops the database and the role', async () => {
+      const { id } = await provisioning.register({ name: 'Gone', slug: slug() });
+      await provisioning.provision(id);
+      await t.get(TenantConnectionManager).close(id);
+      await provisioning.deprovision(id);
+      const dbs = t.get(TenantDatabasesService);
+      const server = dbs.servers[0];
+      expect(await dbs.databaseExists(server, `freetimechat_${id}`)).toBe(false);
+      expect(await dbs.roleExists(server, `freetimechat_${id}`)).toBe(false);
+    });
   });
 });
