@@ -39,6 +39,7 @@ describe('the configuration schema', () => {
     ...['TENANT_CONNECTION_BUDGET', 'TENANT_IDLE_MS', 'TENANT_ACQUIRE_TIMEOUT_MS', 'MAIN_POOL_SIZE', 'PRISMA_PLAN_CACHE_SIZE'],
     ...['EMBEDDED_PG_PORT', 'DATA_DIR'],
     ...['JWT_SECRET', 'ENCRYPTION_KEY', 'ACCESS_TOKEN_TTL', 'REFRESH_TOKEN_TTL', 'PLATFORM_ADMIN_EMAIL', 'PLATFORM_ADMIN_PASSWORD'],
+    ...['PASSWORD_HASH_COST'],
     ...['SIGNUP_ENABLED', 'SIGNUP_IP_LIMIT', 'SIGNUP_GLOBAL_LIMIT', 'WRITE_RATE_LIMIT', 'CLIENT_WRITE_RATE_LIMIT', 'RATE_LIMIT_STORE'],
     ...['QUOTA_PROJECTS', 'QUOTA_TASKS', 'QUOTA_USERS', 'QUOTA_CONVERSATIONS', 'QUOTA_MESSAGES_PER_CONVERSATION'],
     ...['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL', 'LLM_TIMEOUT_MS'],
@@ -54,6 +55,16 @@ describe('the configuration schema', () => {
   it('keeps a variable that has no default when it is set', () => {
     const config = validateEnvironment({ LLM_MODEL: 'm', TRUST_PROXY: 'loopback', METRICS_TOKEN: 'a-metrics-token-16+' });
     expect(config).toMatchObject({ LLM_MODEL: 'm', TRUST_PROXY: 'loopback', METRICS_TOKEN: 'a-metrics-token-16+' });
+  });
+
+  it('accepts PASSWORD_HASH_COST=test-minimal only with NODE_ENV=test', () => {
+    expect(validateEnvironment({ NODE_ENV: 'test', PASSWORD_HASH_COST: 'test-minimal' }).PASSWORD_HASH_COST).toBe('test-minimal');
+    for (const NODE_ENV of ['production', 'development', undefined]) {
+      expect(() => validateEnvironment({ NODE_ENV, PASSWORD_HASH_COST: 'test-minimal' })).toThrow(
+        /PASSWORD_HASH_COST: test-minimal is accepted only/,
+      );
+    }
+    expect(validateEnvironment({}).PASSWORD_HASH_COST).toBe('owasp');
   });
 
   it('ignores variables it does not declare', () => {

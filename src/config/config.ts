@@ -24,6 +24,9 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
     if (!config.JWT_SECRET) problems.push('JWT_SECRET: required in production');
     problems.push(...secretProblems(config));
   }
+  if (config.PASSWORD_HASH_COST === 'test-minimal' && config.NODE_ENV !== 'test') {
+    problems.push('PASSWORD_HASH_COST: test-minimal is accepted only with NODE_ENV=test');
+  }
   // The first platform admin is created at start-up from both; the password alone is admin:create's default.
   if (config.PLATFORM_ADMIN_EMAIL !== undefined && config.PLATFORM_ADMIN_PASSWORD === undefined) {
     problems.push('PLATFORM_ADMIN_PASSWORD: required with PLATFORM_ADMIN_EMAIL');

@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
 import { bool, int } from './transforms.js';
 import { DatabaseEnv } from './database.env.js';
 
@@ -42,4 +42,13 @@ export class AuthEnv extends DatabaseEnv {
   @bool()
   @IsBoolean()
   SIGNUP_ENABLED = true;
+
+  /**
+   * Argon2id's cost for new password hashes: `owasp` (19 MiB, 2 passes, OWASP's minimum) or `test-minimal`
+   * (1 MiB, 1 pass), accepted only with NODE_ENV=test: the suites hash hundreds of passwords to test what
+   * is done with them, not the hash's cost. Stored hashes carry their own cost and verify under either.
+   */
+  @IsOptional()
+  @IsIn(['owasp', 'test-minimal'])
+  PASSWORD_HASH_COST: 'owasp' | 'test-minimal' = 'owasp';
 }
