@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { JobsService } from '../../src/modules/operations/jobs/jobs.service.js';
+import { OperationsService } from '../../src/modules/operations/operations.service.js';
 import { MIGRATE_BATCH_SIZE, MigrateAllService } from '../../src/modules/operations/migrate/migrate-all.service.js';
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
 import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
@@ -143,6 +144,20 @@ describe('e2e/operations', () => {
       const rows = await onTenant(clientId, (c) => c.query<{ name: string }>('SELECT name FROM projects'));
       expect(rows.rows.map((r) => r.name)).toEqual(['Survives deletion']);
     }, 120_000);
+
+    it('runs a backup and a restore in-process as the CLI does: recorded as jobs like queued ones, and waited for', async () => {
+      const clientId = await provisionClient(t);
+      const ops = t.get(OperationsService);
+      const backup = await ops.startBackup(clientId, true);
+      expect(backup).toMatchObject({ type: 'client.backup', clientId, status: 'succeeded' });
+      const { backupId } = backup.result as { backupId: string };
+      expect((await platform.get(`/jobs/${backup.id}`)).body).toMatchObject({ status: 'succeeded' });
+      const restore = await ops.startRestore(clientId, backupId, true);
+      expect(restore).toMatchObject({ type: 'client.restore', status: 'succeeded' });
+      // A queued job, waited for as the CLI's --wait does.
+      const queued = await ops.startBackup(clientId);
+      expect(await t.get(JobsService).waitFor(queued.id)).toMatchObject({ id: queued.id, status: 'succeeded' });
+    }, 60_000);
 
     it('answers 404 for an unknown backup and validates the body', async () => {
       const clientId = await provisionClient(t);
