@@ -38,7 +38,8 @@ export async function measureTenantPathCost(
     const guard = app.get(TenantGuard);
     const provider = app.get(TenantPrismaProvider);
     const call = async (cls: object, handler: object, scoped: boolean) => {
-      const req = { auth: { user: { clientId: tenant.clientId } } };
+      // A GET, as both bench routes are: the guard's maintenance check looks at writes only.
+      const req = { method: 'GET', auth: { user: { clientId: tenant.clientId } } };
       const res = { raw: new EventEmitter() };
       const ctx = {
         getHandler: () => handler,
