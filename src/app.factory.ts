@@ -20,6 +20,7 @@ import { RequestContext } from './common/request-context.js';
 import { requestLogLevel, requestLogLine } from './common/request-log.js';
 import type { ErrorCode } from './common/error-codes.js';
 import { MetricsService } from './modules/metrics/index.js';
+import { warmUpChatParser } from './modules/chat/index.js';
 import { DatabaseBootstrapService } from './database/database-bootstrap.service.js';
 import { MainPrismaService } from './database/main-prisma.service.js';
 import { installPatches } from './patches/index.js';
@@ -176,6 +177,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     abortOnError: false,
     bodyParser: false,
   });
+  // The chat parser's one-time compilation happens before the first chat message, not during one (see
+  // warmUp); only the HTTP application serves the chat, so the CLI's and workers' contexts skip it.
+  warmUpChatParser();
   const logger = app.get(NestPinoLogger);
   app.useLogger(options.logger === false ? false : logger);
   const metrics = app.get(MetricsService);

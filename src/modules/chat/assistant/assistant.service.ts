@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ChecksTenantActor } from '../../../database/tenant-actor.js';
 import { Clock } from '../../../common/clock.js';
 import { MissingCapabilityError } from '../../../common/errors.js';
@@ -15,7 +15,7 @@ import {
   TimerAlreadyRunningError,
   MAX_DURATION_SECONDS,
 } from '../../time-tracking/index.js';
-import { parseMessage, warmUp } from '../nlu/index.js';
+import { parseMessage } from '../nlu/index.js';
 import type { Intent } from '../nlu/types.js';
 import type { AssistantAnswer, ChatAction, TimeEntryWithProject } from './actions.js';
 import { formatClock, formatDay, formatDuration, formatPeriod } from './format.js';
@@ -31,7 +31,7 @@ import { clarify, localToday, refusalAnswer, resolveProject, smalltalk, withProj
  */
 @Injectable()
 @ChecksTenantActor()
-export class AssistantService implements OnApplicationBootstrap {
+export class AssistantService {
   private readonly logger = new Logger(AssistantService.name);
 
   constructor(
@@ -41,11 +41,6 @@ export class AssistantService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     private readonly llm: LlmAssistant,
   ) {}
-
-  /** The parser's one-time compilation happens before the first request, not during one (see warmUp). */
-  onApplicationBootstrap(): void {
-    warmUp();
-  }
 
   async respond(actor: Actor, text: string): Promise<AssistantAnswer> {
     const now = this.clock.now();
