@@ -334,14 +334,16 @@ describe('e2e/impersonation', () => {
       expect(listed.body.data.find((s: { id: string }) => s.id === imp.id)).toMatchObject({ active: false, endedAt: null });
     });
 
-    it('at token expiry (1 s ttl)', async () => {
+    it('at token expiry (3 s ttl)', async () => {
       const imp = await impersonate(platformAdmin, adminA, { durationMinutes: 1 });
       const { TokenService } = await import('../../src/modules/auth/token.service.js');
+      // exp is in whole seconds: a 3 s ttl leaves at least 2 s for the first request, even on a loaded machine.
       const short = t
         .get(TokenService)
-        .signAccess({ sub: adminA.userId, clientId: clientA, sid: imp.id, act: { sub: platformAdmin.userId }, impSid: imp.id }, 1);
+        .signAccess({ sub: adminA.userId, clientId: clientA, sid: imp.id, act: { sub: platformAdmin.userId }, impSid: imp.id }, 3);
       await sessions(short).expect(200);
-      await new Promise((r) => setTimeout(r, 2100));
+      const { exp } = JSON.parse(Buffer.from(short.split('.')[1], 'base64url').toString()) as { exp: number };
+      await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 200));
       await sessions(short).expect(401);
     });
 
