@@ -143,11 +143,6 @@ export class WebhooksRepository {
     return (await this.db.webhookEndpoint.count({ where: { active: true }, take: 1 })) > 0;
   }
 
-  async findSecret(id: string): Promise<string | null> {
-    const row = await this.db.webhookEndpoint.findUnique({ where: { id }, select: { secretSealed: true } });
-    return row?.secretSealed ?? null;
-  }
-
   /** A `ping` event and its one delivery (to this endpoint only, whatever it subscribes to; no resource, so never held behind another). */
   async insertPing(endpointId: string, data: object): Promise<WebhookDeliveryRecord> {
     return this.db.$transaction(async (tx) => {
