@@ -9,6 +9,7 @@ import { JobsService } from '../../src/modules/operations/jobs/jobs.service.js';
 import { OperationsService } from '../../src/modules/operations/operations.service.js';
 import { MIGRATE_BATCH_SIZE, MigrateAllService } from '../../src/modules/operations/migrate/migrate-all.service.js';
 import { TenantRegistryService } from '../../src/database/tenant-registry.service.js';
+import { ClientPlacement, finishedJob } from '../helpers/client-placement.js';
 import { createTestApp, createUserWithToken, provisionClient, TestApp } from '../helpers/test-app.js';
 import { Api, as, createProject, expectError } from '../helpers/time-tracking.js';
 
@@ -23,30 +24,14 @@ describe('e2e/operations', () => {
     await t.close();
   });
 
-  async function finished(jobId: string): Promise<Record<string, unknown>> {
-    for (let i = 0; i < 300; i++) {
-      const res = await platform.get(`/jobs/${jobId}`);
-      expect(res.status).toBe(200);
-      if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body as Record<string, unknown>;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`job ${jobId} did not finish`);
-  }
+  const finished = (jobId: string) => finishedJob(platform, jobId);
 
   async function onTenant<T>(clientId: string, fn: (c: import('pg').Client) => Promise<T>): Promise<T> {
     const rec = await t.get(TenantRegistryService).get(clientId);
     return t.get(TenantDatabasesService).withDatabase(rec!.server, rec!.databaseName, fn);
   }
 
-  async function dump(clientId: string): Promise<Record<string, unknown[]>> {
-    return onTenant(clientId, async (c) => {
-      const out: Record<string, unknown[]> = {};
-      for (const table of ['projects', 'project_members', 'tasks', 'time_entries', 'conversations', 'messages']) {
-        out[table] = (await c.query(`SELECT * FROM ${table} ORDER BY 1`)).rows;
-      }
-      return out;
-    });
-  }
+  const dump = (clientId: string) => new ClientPlacement(t).dump(clientId);
 
   describe('health and drift', () => {
     it('reports a healthy current database, then a column added and an index dropped behind the service', async () => {

@@ -85,6 +85,7 @@ export class ClientPlacement {
 export async function finishedJob(api: Api, jobId: string): Promise<Record<string, unknown>> {
   for (let i = 0; i < 600; i++) {
     const res = await api.get(`/jobs/${jobId}`);
+    expect(res.status).toBe(200);
     if (res.body.status === 'succeeded' || res.body.status === 'failed') return res.body as Record<string, unknown>;
     await new Promise((r) => setTimeout(r, 100));
   }

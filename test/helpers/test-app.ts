@@ -8,6 +8,7 @@ import request from 'supertest';
 import { AppConfig, validateEnvironment } from '../../src/config/config.js';
 import { createApp } from '../../src/app.factory.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
+import type { DatabaseServerConfig } from '../../src/database/database-servers.js';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
 import { TokenService } from '../../src/modules/auth/token.service.js';
 import { ProvisioningService } from '../../src/database/provisioning.service.js';
@@ -112,7 +113,7 @@ export async function createTestApp(
   // Fastify registers its routes when ready; supertest then drives its Node.js server.
   await app.getHttpAdapter().getInstance().ready();
   const dbs = app.get(TenantDatabasesService);
-  for (const server of dbs.servers) await ensureTemplateOnce(dbs, server.name);
+  for (const server of dbs.servers) await ensureTemplateOnce(dbs, server);
   await app.get(MainPrismaService).$executeRawUnsafe('SELECT 1');
   const server = app.getHttpServer();
   return {
@@ -130,8 +131,7 @@ export async function createTestApp(
 
 /** Servers whose tenant template this process has made current, by admin URL: a name or a port can be reused by another server. */
 const templatesReady = new Map<string, Promise<unknown>>();
-function ensureTemplateOnce(dbs: TenantDatabasesService, serverName: string): Promise<unknown> {
-  const server = dbs.servers.find((s) => s.name === serverName)!;
+function ensureTemplateOnce(dbs: TenantDatabasesService, server: DatabaseServerConfig): Promise<unknown> {
   let p = templatesReady.get(server.adminUrl);
   if (!p) {
     p = withTemplateLock(dbs, () => dbs.ensureTemplate(server));
