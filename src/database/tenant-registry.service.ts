@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import { AppConfigService } from '../config/config.service.js';
 import { SecretBox } from '../common/secret-box.js';
 import { MainPrismaService } from './main-prisma.service.js';
 import { InvalidationService } from './invalidation.service.js';
 import { DatabaseServerConfig, parseDatabaseServers } from './database-servers.js';
+import { growingLru } from '../common/lru.js';
 
 export type ClientStatus = 'provisioning' | 'active' | 'suspended' | 'maintenance' | 'failed' | 'deleted';
 
@@ -29,7 +29,7 @@ export interface TenantRecord {
  */
 @Injectable()
 export class TenantRegistryService {
-  private readonly cache = new LRUCache<string, TenantRecord | 'missing'>({ max: 20_000, ttl: 60_000 });
+  private readonly cache = growingLru<string, TenantRecord | 'missing'>(20_000, 60_000);
   private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
   readonly servers: DatabaseServerConfig[];
   readonly secrets: SecretBox;

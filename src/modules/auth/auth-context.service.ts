@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import { InvalidationService } from '../../database/invalidation.service.js';
 import { SERVING_STATUSES, TenantRegistryService } from '../../database/tenant-registry.service.js';
 import { ClientSuspendedError, UnauthenticatedError } from '../../common/errors.js';
@@ -9,6 +9,7 @@ import { AccessTokenClaims, AuthContext, AuthenticatedUser } from './auth-contex
 import { isUuid } from '../../common/uuid.js';
 import { AccessTokensRepository, AccessTokenState } from './access-tokens.repository.js';
 import { hashAccessToken, isWellFormedAccessToken } from './access-token.js';
+import { growingLru } from '../../common/lru.js';
 
 /**
  * Resolves a verified token into the caller, checking on every request that
@@ -19,12 +20,12 @@ import { hashAccessToken, isWellFormedAccessToken } from './access-token.js';
  */
 @Injectable()
 export class AuthContextService {
-  private readonly users = new LRUCache<string, AuthenticatedUser | 'missing'>({ max: 50_000, ttl: 30_000 });
-  private readonly sessions = new LRUCache<string, SessionState | 'missing'>({ max: 100_000, ttl: 30_000 });
-  private readonly impersonations = new LRUCache<string, ImpersonationState | 'missing'>({ max: 10_000, ttl: 30_000 });
+  private readonly users = growingLru<string, AuthenticatedUser | 'missing'>(50_000, 30_000);
+  private readonly sessions = growingLru<string, SessionState | 'missing'>(100_000, 30_000);
+  private readonly impersonations = growingLru<string, ImpersonationState | 'missing'>(10_000, 30_000);
   /** Personal access tokens by hash, and the hash of each cached token by id (revocation names the id). */
-  private readonly accessTokens = new LRUCache<string, AccessTokenState | 'missing'>({ max: 50_000, ttl: 30_000 });
-  private readonly accessTokenHashes = new LRUCache<string, string>({ max: 50_000, ttl: 30_000 });
+  private readonly accessTokens = growingLru<string, AccessTokenState | 'missing'>(50_000, 30_000);
+  private readonly accessTokenHashes = growingLru<string, string>(50_000, 30_000);
   private generation = 0;
 
   constructor(

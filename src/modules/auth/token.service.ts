@@ -1,9 +1,9 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { LRUCache } from 'lru-cache';
 import { AppConfigService } from '../../config/config.service.js';
 import { AccessTokenClaims } from './auth-context.js';
+import { growingLru } from '../../common/lru.js';
 
 export const JWT_ISSUER = 'freetimechat';
 export const JWT_AUDIENCE = 'freetimechat-api';
@@ -28,7 +28,7 @@ export class TokenService {
    * Whether the session behind a token is still live is checked on every
    * request elsewhere, remembered or not.
    */
-  private readonly verified = new LRUCache<string, Readonly<AccessTokenClaims>>({ max: 10_000 });
+  private readonly verified = growingLru<string, Readonly<AccessTokenClaims>>(10_000);
 
   constructor(
     private readonly jwt: JwtService,
