@@ -6,6 +6,9 @@ import { LRUCache } from 'lru-cache';
  * took ~40 ms and ~10 MB at every start); bounded by size instead, at one unit
  * an entry, it evicts at the same count without reserving it.
  */
-export function growingLru<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(entries: number, ttlMs?: number): LRUCache<K, V> {
+export function growingLru<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(
+  entries: number,
+  ttlMs?: number,
+): LRUCache<K, V> {
   return new LRUCache<K, V>({ maxSize: entries, sizeCalculation: () => 1, ...(ttlMs ? { ttl: ttlMs } : {}) });
 }
