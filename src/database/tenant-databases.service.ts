@@ -9,6 +9,8 @@ import { TenantRegistryService } from './tenant-registry.service.js';
 export const TEMPLATE_DATABASE = 'freetimechat_template';
 /** Group role holding table privileges in every tenant database; tenant roles are its members. */
 export const TENANT_GROUP_ROLE = 'freetimechat_tenant';
+/** The advisory lock (on a server's admin database) held while its template is refreshed. */
+const TEMPLATE_LOCK = 'freetimechat-tenant-template';
 
 /**
  * Administrative work on tenant database servers: the migrated template,
@@ -92,10 +94,18 @@ export class TenantDatabasesService implements OnApplicationShutdown {
 
   /**
    * Creates the template database if needed and brings it to the newest
-   * client migration. Cheap when it is current (one query, no connection to
-   * the template kept, so clones are not blocked).
+   * client migration. Cheap when it is current (no connection to the
+   * template kept, so clones are not blocked). One refresh at a time per
+   * server, across every instance and process (instances starting, moves,
+   * restores and health checks all call it): PostgreSQL refuses concurrent
+   * GRANTs and REVOKEs of one object ("tuple concurrently updated"), and two
+   * migrators would race on the same template.
    */
   async ensureTemplate(server: DatabaseServerConfig): Promise<MigrationResult> {
+    return this.withServerLock(server, TEMPLATE_LOCK, () => this.refreshTemplate(server));
+  }
+
+  private async refreshTemplate(server: DatabaseServerConfig): Promise<MigrationResult> {
     await this.ensureGroupRole(server);
     if (!(await this.databaseExists(server, TEMPLATE_DATABASE))) {
       try {
@@ -109,6 +119,21 @@ export class TenantDatabasesService implements OnApplicationShutdown {
       const result = await migrate(c, this.migrations);
       await this.grantTablePrivileges(c);
       return result;
+    });
+  }
+
+  /**
+   * Runs `fn` holding a session advisory lock on the server's admin database,
+   * on a connection of its own (not the admin pool's, which `fn` uses).
+   */
+  private async withServerLock<T>(server: DatabaseServerConfig, name: string, fn: () => Promise<T>): Promise<T> {
+    return this.withDatabase(server, pgConfigFromUrl(server.adminUrl).database, async (c) => {
+      await c.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+      try {
+        return await fn();
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(hashtext($1))', [name]).catch(() => undefined);
+      }
     });
   }
 

@@ -134,23 +134,10 @@ const templatesReady = new Map<string, Promise<unknown>>();
 function ensureTemplateOnce(dbs: TenantDatabasesService, server: DatabaseServerConfig): Promise<unknown> {
   let p = templatesReady.get(server.adminUrl);
   if (!p) {
-    p = withTemplateLock(dbs, () => dbs.ensureTemplate(server));
+    p = dbs.ensureTemplate(server);
     templatesReady.set(server.adminUrl, p);
   }
   return p;
-}
-
-/** Test files run in parallel workers; only one refreshes the shared template at a time. */
-async function withTemplateLock<T>(dbs: TenantDatabasesService, fn: () => Promise<T>): Promise<T> {
-  const pool = dbs.admin(dbs.servers[0]);
-  const c = await pool.connect();
-  try {
-    await c.query('SELECT pg_advisory_lock(4242001)');
-    return await fn();
-  } finally {
-    await c.query('SELECT pg_advisory_unlock(4242001)').catch(() => undefined);
-    c.release();
-  }
 }
 
 /** Provisions a client directly (no HTTP) and returns its id. */

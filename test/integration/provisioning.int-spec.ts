@@ -90,4 +90,18 @@ describe('integration/provisioning', () => {
       expect(await dbs.roleExists(server, `freetimechat_${id}`)).toBe(false);
     });
   });
+
+  describe('TenantDatabasesService.ensureTemplate', () => {
+    // Each call as from another instance (instances starting, a move, a restore, a health check): concurrent
+    // GRANTs and REVOKEs of the template fail in PostgreSQL ("tuple concurrently updated") unless serialised.
+    it('refreshes the template from many instances at once without failing', async () => {
+      const dbs = t.get(TenantDatabasesService);
+      const server = dbs.servers[0];
+      const results = await Promise.allSettled(Array.from({ length: 12 }, () => dbs.ensureTemplate(server)));
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const { id } = await provisioning.register({ name: 'After refreshes', slug: slug() });
+      await provisioning.provision(id);
+      expect(await withTenant(t, id, (prisma) => prisma.project.count())).toBe(0);
+    });
+  });
 });
