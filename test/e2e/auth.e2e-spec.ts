@@ -178,7 +178,7 @@ describe('e2e/auth', () => {
       await expectLive(res.body.accessToken);
     });
 
-    // Found by the second contract audit: a correctly signed token without `exp` never expired.
+    // An access token must carry an expiry: a correctly signed one without `exp` would never expire.
     it('refuses an access token without an expiry, even correctly signed for a live session', async () => {
       const s = await signup();
       const claims = JSON.parse(Buffer.from(s.accessToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
@@ -335,8 +335,8 @@ describe('e2e/auth', () => {
       expect((await login(s.email, 'a new password 123')).status).toBe(200);
     });
 
-    // Found by the third contract audit: a sign-in with the old password racing a password change kept its session,
-    // and two changes with the same current password both succeeded.
+    // A sign-in with the old password that races a password change must not keep its session,
+    // and of two changes with the same current password only one may succeed.
     it('leaves no session signed in with the old password after a change, however the two race', async () => {
       for (let round = 0; round < 6; round++) {
         const s = await signup();
@@ -583,7 +583,7 @@ describe('e2e/auth', () => {
         expect(Object.keys(verified.body).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
         await expectLive(verified.body.accessToken);
 
-        // A challenge is good for one sign-in (the contract audit signed in twice with one): spent, even with a
+        // A challenge is good for one sign-in, never two: once used it is spent, even with a
         // valid backup code, which it does not consume.
         const reused = await call('post', '/auth/2fa/verify', {
           body: { challengeToken: first.body.challengeToken, code: backupCodes[5] },

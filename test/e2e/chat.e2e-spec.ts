@@ -215,7 +215,7 @@ describe('e2e/chat', () => {
     });
   });
 
-  describe('chat: a role that does not allow what is asked (found by the contract audit)', () => {
+  describe('chat: a role that does not allow what is asked', () => {
     it('answers in the conversation that the role does not allow it, with no action and nothing changed (was a 403, or "not a member")', async () => {
       const main = t.get(MainPrismaService);
       const user = await createUserWithToken(t, { clientId, roleKeys: [], timeZone: sample.timeZone });
@@ -245,7 +245,7 @@ describe('e2e/chat', () => {
     });
   });
 
-  describe("chat: reports are the caller's own hours (found by the second contract audit)", () => {
+  describe("chat: reports are the caller's own hours", () => {
     it('answers "how many hours did I log today?" with only the caller\'s time, also for a manager who may read everyone\'s', async () => {
       const member = await memberOf(t, clientId, Object.values(projects), sample.timeZone);
       await t.http
@@ -267,7 +267,7 @@ describe('e2e/chat', () => {
     });
   });
 
-  describe('chat: asks which day when none is named clearly (found by the second contract audit)', () => {
+  describe('chat: asks which day when none is named clearly', () => {
     it('asks for "last week", "31.02." or "2026-02-30" and changes nothing; reads "1:30" after a log verb as 1 h 30 min', async () => {
       const user = await memberOf(t, clientId, Object.values(projects), sample.timeZone);
       const conv = await conversation(user.token);
@@ -282,7 +282,7 @@ describe('e2e/chat', () => {
     });
   });
 
-  describe("chat: an overlap is explained in the user's words (found by the second contract audit)", () => {
+  describe("chat: an overlap is explained in the user's words", () => {
     it("names the other entry's project and local times, never its id or UTC instants", async () => {
       const user = await memberOf(t, clientId, Object.values(projects), sample.timeZone);
       const conv = await conversation(user.token);

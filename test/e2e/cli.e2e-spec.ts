@@ -150,7 +150,7 @@ describe('e2e/cli', () => {
       expect(missing.stderr).toMatch(/--admin-email/);
       expect((await cli('clients:migrate', '--concurrency', 'zero')).code).toBe(2);
       expect((await cli('clients:list', '--status', 'bogus')).code).toBe(2);
-      // The API's own checks (found by the third contract audit: the CLI created these): exit 2, nothing created.
+      // The CLI applies the API's own checks to what it creates: a bad value exits 2 and creates nothing.
       const slug = `cli-bad-${s()}`;
       const base = ['clients:create', '--name', 'Bad Input', '--slug', slug];
       for (const [args, field] of [

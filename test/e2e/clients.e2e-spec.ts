@@ -80,7 +80,7 @@ describe('e2e/clients', () => {
       expect(res.body.slug).toBe(`muller-sohne-${s}`);
     });
 
-    // Found by the contract audit: a second client of the same name, no slug given, was 409 on a slug nobody sent.
+    // A second client of the same name with no slug gets a free slug, not a 409 on a slug nobody sent.
     it('makes a derived slug unique: the same name twice, and three times at once, all 201', async () => {
       const s = suffix();
       const body = (i: number) => ({
@@ -329,7 +329,7 @@ describe('e2e/clients', () => {
     });
   });
 
-  describe('PATCH /clients/:id racing other changes (found by the third contract audit)', () => {
+  describe('PATCH /clients/:id racing other changes', () => {
     it('answers 200 only with the status it asked for, or 409; never another status', async () => {
       for (let round = 0; round < 6; round++) {
         const c = await createClient();

@@ -47,7 +47,7 @@ describe('e2e/concurrency', () => {
   }
 
   describe('concurrency invariants', () => {
-    // An upsert that reads, then writes, loses the row when a removal lands in between (found by the fuzz: a 500).
+    // An upsert that reads, then writes, loses the row when a removal lands in between; that must not be a 500.
     it('answers every membership PUT with the membership and every DELETE with 204 or 404 while both race', async () => {
       const path = `${API}/projects/${tenant.ids.projects}/members/${tenant.member.userId}`;
       const all: RawResponse[] = [];

@@ -63,7 +63,7 @@ describe('e2e/faults', () => {
     });
   });
 
-  describe('a database that refuses logins (the contract audit found 500s and 401s)', () => {
+  describe('a database that refuses logins is a 503, never a 500 or a 401', () => {
     const refuse = async (database: string, how: 'allow' | 'revoke', role?: string) => {
       const db = quoteIdent(database);
       await withPg(t.db.adminUrl, async (c) => {

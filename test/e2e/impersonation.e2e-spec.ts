@@ -241,7 +241,7 @@ describe('e2e/impersonation', () => {
       await sessions(imp.token).expect(200);
     });
 
-    // Found by the second contract audit: writes the impersonated user's role lacks answered FORBIDDEN (capabilities ran first).
+    // Read-only comes before capabilities: a write the impersonated user's role lacks is IMPERSONATION_READ_ONLY, not FORBIDDEN.
     it("refuses with IMPERSONATION_READ_ONLY also writes the impersonated user's role does not allow", async () => {
       const imp = await impersonate(platformAdmin, memberA);
       const b = bearer(imp.token);
@@ -364,7 +364,7 @@ describe('e2e/impersonation', () => {
       await sessions(imp.token).expect(401);
     });
 
-    // Found by the contract audit: the impersonation token belongs to no login session and kept working.
+    // The impersonation token belongs to no login session, so logging out everywhere must end it on its own.
     it("when the impersonator logs out everywhere (POST /auth/logout-all), and only the impersonator's sessions end", async () => {
       const impersonator = await user(clientA, ['client-admin']);
       const target = await user(clientA, ['member']);

@@ -50,7 +50,7 @@ describe('e2e/platform', () => {
       expect(doc.body.components.securitySchemes.bearer).toBeDefined();
     });
 
-    // Found by the second contract audit: 31 operations that read input documented no 400, and the CSV export's errors were text/csv.
+    // Every operation that reads input documents a 400, and errors are JSON even where success is CSV (the export).
     it('documents 400 wherever input is read, error bodies as JSON, and the health answers with a schema', async () => {
       const doc = (await t.http.get('/docs-json').expect(200)).body as {
         paths: Record<
@@ -80,7 +80,7 @@ describe('e2e/platform', () => {
       expect(res.text).toContain('tenant_connections_open');
       expect(res.text).toContain('tenant_clients_open');
       expect(res.text).toContain('http_request_duration_seconds');
-      // Counts that only grow are counters (found by the second contract audit: they were typed gauge).
+      // Counts that only grow are typed counter, not gauge.
       for (const name of ['tenant_clients_evicted_total', 'prisma_plan_cache_hits_total', 'prisma_plan_cache_misses_total']) {
         expect(res.text).toContain(`# TYPE ${name} counter`);
       }

@@ -54,8 +54,8 @@ describe('e2e/roles-concurrency', () => {
     await t.http.get(`/api/v1/users/${target.userId}`).set(auth).expect(200);
   });
 
-  // Found by the third contract audit: concurrent PATCHes of one role's capabilities left the union of the sets,
-  // so a revocation racing another edit could silently fail.
+  // Concurrent PATCHes of one role's capabilities must not leave the union of the sets:
+  // a revocation racing another edit would silently fail.
   it('leaves exactly one of the requested capability sets after concurrent PATCHes of one role', async () => {
     const clientId = await provisionClient(t);
     const admin = await createUserWithToken(t, { clientId, roleKeys: ['client-admin'] });

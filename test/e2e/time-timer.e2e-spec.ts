@@ -107,8 +107,8 @@ describe('e2e/time-timer', () => {
       expect(stopped.body).toMatchObject({ startTime: '2026-06-10T13:00:00.000Z', endTime: '2026-06-10T13:00:01.000Z', duration: 1 });
     });
 
-    // Found by the contract audit: the entry of a timer stopped within its first second ends a second after it
-    // started (just after now), and the next start within that second was a 409 TIME_ENTRY_OVERLAP.
+    // A timer stopped within its first second ends a second after it started (just after now). The next start
+    // within that second begins where that entry ends; it must not be a 409 TIME_ENTRY_OVERLAP.
     it('starts the next timer where one stopped within its first second ended: start, stop, start, stop, start in one second', async () => {
       const u = await newMember();
       const api = as(t, u);

@@ -268,7 +268,7 @@ describe('e2e/users', () => {
     });
   });
 
-  describe('a client always keeps an active client-admin (found by the contract audit: the only admin could drop their own role)', () => {
+  describe('a client always keeps an active client-admin: the only one cannot drop their own role', () => {
     it('refuses to take client-admin from the last one (409 CONFLICT), also with another admin demoting at once, and changes nothing', async () => {
       const c = await signup();
       const adminRole = await roleId('client-admin');

@@ -21,7 +21,7 @@ describe('CLI exit codes', () => {
     expect(describeError({ code: 'commander.unknownOption', exitCode: 1 })).toBeNull();
   });
 
-  // Found by the third contract audit: Prisma's multi-line "Invalid `prisma.client.findMany()` invocation" text.
+  // An operator needs the host that could not be reached, not Prisma's multi-line "Invalid `prisma.client.findMany()` invocation" text.
   it('says where the database could not be reached, without Prisma internals', () => {
     const prisma = Object.assign(
       new Error("\nInvalid `prisma.client.findMany()` invocation:\n\n\nCan't reach database server at 127.0.0.1:5999"),
