@@ -22,12 +22,13 @@ const common = {
 // Four workers were fastest on the 2-core machine this was tuned on (the bundles wait on PostgreSQL about half
 // their time in band): 2 workers took 294 s, 4 took 225 s. JEST_WORKERS=<n> or <n>% for another machine.
 const workers = process.env.JEST_WORKERS?.trim();
-// `npm test` runs the integration specs in bundles (test/bundles/bundles.ts); `npm test -- <path>` sets
-// FTC_TEST_SPECS=1 to run the named spec files on their own.
-const integrationSpecs =
-  process.env.FTC_TEST_SPECS === '1'
-    ? ['<rootDir>/test/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts']
-    : ['<rootDir>/test/bundles/*.bundle-spec.ts'];
+// `npm test` runs the unit specs in one bundle (test/bundles/unit) and the integration specs in bundles
+// (test/bundles/bundles.ts); `npm test -- <path>` sets FTC_TEST_SPECS=1 to run the named spec files on their own.
+const ownSpecs = process.env.FTC_TEST_SPECS === '1';
+const unitSpecs = ownSpecs ? ['<rootDir>/src/**/*.spec.ts'] : ['<rootDir>/test/bundles/unit/*.bundle-spec.ts'];
+const integrationSpecs = ownSpecs
+  ? ['<rootDir>/test/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts']
+  : ['<rootDir>/test/bundles/*.bundle-spec.ts'];
 if (workers && !/^[1-9]\d*%?$/.test(workers))
   throw new Error(`JEST_WORKERS must be a positive number or a percentage of the cores, not "${workers}"`);
 export default {
@@ -39,7 +40,7 @@ export default {
   workerGracefulExitTimeout: 5000,
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: unitSpecs },
     {
       ...common,
       displayName: 'integration',
