@@ -13,6 +13,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deferDatabaseDrops, dropDeferredDatabases } from '../helpers/test-app.js';
 
 const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_DIRS = ['e2e', 'integration'];
@@ -117,5 +118,8 @@ export async function loadBundle(bundleUrl: string): Promise<void> {
   const name = path.basename(fileURLToPath(bundleUrl)).replace(/\.bundle-spec\.ts$/, '');
   const specs = BUNDLES[name];
   if (!specs) throw new Error(`No bundle named "${name}" in test/bundles/bundles.ts`);
+  deferDatabaseDrops();
   for (const spec of specs) await import(`../${spec}.js`);
+  // After every spec's own afterAll: the bundle's test databases, dropped together (see deferDatabaseDrops).
+  afterAll(() => dropDeferredDatabases(), 300_000);
 }

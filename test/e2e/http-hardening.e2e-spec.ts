@@ -11,9 +11,8 @@ import { validateEnvironment } from '../../src/config/config.js';
 describe('e2e/http-hardening', () => {
   const STRONG_SECRET = 'Zq8vN2rT5yL9wK3mX7cB1hJ4gF6dS0aP-e_QuRiOtY';
 
-  async function listen(t: TestApp): Promise<number> {
-    await t.app.listen(0, '127.0.0.1');
-    return (t.app.getHttpServer().address() as net.AddressInfo).port;
+  function listen(t: TestApp): number {
+    return Number(new URL(t.url).port);
   }
 
   /** Opens a socket and sends `chunks` one by one, `everyMs` apart, until the server closes it (or `maxMs`). */

@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -59,8 +58,7 @@ describe('e2e/openapi-client', () => {
 
     beforeAll(async () => {
       t = await createTestApp();
-      await t.app.listen(0, '127.0.0.1');
-      baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+      baseUrl = t.url;
       rmSync(workDir, { recursive: true, force: true });
       mkdirSync(workDir, { recursive: true });
     });

@@ -4,7 +4,6 @@
  * isolation suites.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { createUserWithToken, TestApp } from './test-app.js';
 import { OpenApiDocument, RawHttp } from './reliability.js';
@@ -31,11 +30,9 @@ export interface WorldTenant {
   ids: Record<string, string>;
 }
 
-/** Starts listening on a free loopback port (after init) and returns a raw client for it. */
-export async function listen(t: TestApp): Promise<RawHttp> {
-  await t.app.listen(0, '127.0.0.1');
-  const { port } = t.app.getHttpServer().address() as AddressInfo;
-  return new RawHttp(port);
+/** A raw client for the test application's loopback port. */
+export function listen(t: TestApp): RawHttp {
+  return new RawHttp(Number(new URL(t.url).port));
 }
 
 function ok<T>(res: { status: number; body: unknown; text: string }, what: string, status = [200, 201, 204]): T {

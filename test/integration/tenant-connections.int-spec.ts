@@ -61,8 +61,7 @@ describe('integration/tenant-connections', () => {
       expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
       expect(manager.stats().leases).toBe(before);
       // A caller that hangs up while its query runs.
-      await t.app.listen(0, '127.0.0.1');
-      const url = new URL(await t.app.getUrl());
+      const url = new URL(t.url);
       const gone = await new Promise<boolean>((resolve) => {
         const req = http.get({
           host: url.hostname,
