@@ -38,6 +38,7 @@ export default {
   // past Jest's default of 500 ms, after which Jest kills it and warns "A worker process has failed to exit
   // gracefully". Wait longer; a real leak (a handle kept open) still shows, after 5 s.
   workerGracefulExitTimeout: 5000,
+  testSequencer: '<rootDir>/test/bundles/sequencer.mjs',
   testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: unitSpecs },

@@ -27,13 +27,8 @@ export const BUNDLES: Record<string, string[]> = {
     'integration/migrator.int-spec',
     'integration/provisioning.int-spec',
   ],
-  operations: [
-    'e2e/operations.e2e-spec',
-    'integration/clients-move.int-spec',
-    'integration/clients-servers.int-spec',
-    'integration/job-takeover.int-spec',
-    'e2e/maintenance.e2e-spec',
-  ],
+  operations: ['e2e/operations.e2e-spec', 'e2e/maintenance.e2e-spec', 'integration/job-takeover.int-spec'],
+  placement: ['integration/clients-move.int-spec', 'integration/clients-servers.int-spec'],
   integrations: [
     'e2e/webhooks-dispatch.e2e-spec',
     'e2e/webhooks.e2e-spec',
