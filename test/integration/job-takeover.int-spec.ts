@@ -68,7 +68,13 @@ describe('integration/job-takeover', () => {
         status = (await main().query<{ status: string }>(`SELECT status FROM operation_jobs WHERE id = $1`, [job.id])).rows[0].status;
       }
       expect(status).toBe('succeeded');
-      expect(await bossState(job.id)).toBe('completed');
+      // pg-boss completes its job once the handler has returned, just after the job's row says succeeded.
+      let state = await bossState(job.id);
+      for (let i = 0; i < 50 && state === 'active'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = await bossState(job.id);
+      }
+      expect(state).toBe('completed');
     } finally {
       await worker.close();
     }

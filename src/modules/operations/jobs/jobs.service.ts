@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { Clock } from '../../../common/clock.js';
 import { NotFoundError } from '../../../common/errors.js';
 import { decodeCursor, isCreatedAtIdCursor, Page, toPage } from '../../../common/pagination.js';
@@ -184,12 +185,17 @@ export class JobsService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     }
     if (!job) return; // finished already (a duplicate delivery)
     const handler = this.handlers.get(type);
+    // Progress reports are written one at a time, in the order they were made (a handler reporting from
+    // concurrent work must not have an earlier count land last), and all before the job is marked finished:
+    // a parent summing its batches' progress once they are finished must see their last report.
+    const progressWrites = pLimit(1);
+    const progressWritten = () => progressWrites(() => undefined);
     const ctx: JobContext = {
       id,
       clientId: job.clientId,
       data: job.data,
       checkpoint: job.checkpoint,
-      progress: (done, total) => this.jobs.progress(id, done, total),
+      progress: (done, total) => progressWrites(() => this.jobs.progress(id, done, total)),
       setCheckpoint: (name) => this.jobs.checkpoint(id, name),
       save: async (patch) => {
         ctx.data = await this.jobs.mergeData(id, patch);
@@ -198,8 +204,10 @@ export class JobsService implements OnModuleInit, OnApplicationBootstrap, OnAppl
     try {
       if (!handler) throw new Error(`No handler for job type ${type}`);
       const result = await handler(ctx);
+      await progressWritten();
       await this.jobs.finish(id, { status: 'succeeded', result, at: this.clock.now() });
     } catch (err) {
+      await progressWritten();
       const error = safeErrorMessage(err);
       this.logger.warn(`Job ${type} ${id} failed: ${error}`);
       const result = err instanceof JobFailure ? err.result : undefined;
