@@ -32,6 +32,8 @@ function rank(test) {
 
 export default class BundleSequencer extends TestSequencer {
   sort(tests) {
+    // Runs without bundles (the reliability suite, spec files named on the command line) keep Jest's order.
+    if (!tests.some((test) => rank(test) < LONGEST_FIRST.length)) return super.sort(tests);
     return [...tests].sort((a, b) => Number(this.hasFailed(b)) - Number(this.hasFailed(a)) || rank(a) - rank(b));
   }
 }
