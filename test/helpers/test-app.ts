@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pLimit from 'p-limit';
 import request from 'supertest';
 import { AppConfig, validateEnvironment } from '../../src/config/config.js';
 import { createApp } from '../../src/app.factory.js';
@@ -90,14 +91,9 @@ async function dropTestDatabases(adminUrl: string, names: string[]): Promise<voi
   }
   const databases = [...tenants.map((t) => t.database_name), ...names];
   const roles = tenants.map((t) => t.database_role);
+  const limit = pLimit(6);
   await Promise.all(
-    Array.from({ length: Math.min(6, databases.length) }, () =>
-      withAdmin(adminUrl, async (c) => {
-        for (let db = databases.shift(); db !== undefined; db = databases.shift()) {
-          await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(db)} WITH (FORCE)`);
-        }
-      }),
-    ),
+    databases.map((db) => limit(() => withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(db)} WITH (FORCE)`)))),
   );
   if (roles.length > 0) {
     await withAdmin(adminUrl, async (c) => {
