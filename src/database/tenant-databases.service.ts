@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { AppConfigService } from '../config/config.service.js';
 import { currentVersion, loadMigrations, migrate, MigrationFile, MigrationResult } from './migrator.js';
 import { migrationsDir } from './paths.js';
 import { pgConfigFromUrl, quoteIdent, quoteLiteral } from './sql.js';
@@ -23,7 +24,10 @@ export class TenantDatabasesService implements OnApplicationShutdown {
   private readonly adminPools = new Map<string, pg.Pool>();
   private migrationsCache: MigrationFile[] | null = null;
 
-  constructor(private readonly registry: TenantRegistryService) {}
+  constructor(
+    private readonly registry: TenantRegistryService,
+    private readonly config: AppConfigService,
+  ) {}
 
   get migrations(): MigrationFile[] {
     this.migrationsCache ??= loadMigrations(migrationsDir('client'));
@@ -165,25 +169,30 @@ export class TenantDatabasesService implements OnApplicationShutdown {
     await q.query(`GRANT ${quoteIdent(TENANT_GROUP_ROLE)} TO ${quoteIdent(role)}`);
   }
 
-  /**
-   * Clones the template (CREATE DATABASE … TEMPLATE). The clone fails while
-   * anyone is connected to the template (another instance refreshing it), so
-   * that case is retried briefly.
-   */
+  /** Clones the tenant template into `database`; nothing to do when it exists (a re-run). */
   async cloneTemplate(server: DatabaseServerConfig, database: string): Promise<void> {
     if (await this.databaseExists(server, database)) return;
+    try {
+      await this.cloneDatabase(server, TEMPLATE_DATABASE, database);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile (a concurrent re-run)
+    }
+  }
+
+  /**
+   * CREATE DATABASE … TEMPLATE, with the configured strategy (TENANT_CLONE_STRATEGY). A clone fails while anyone
+   * is connected to the template (another clone starting, an instance refreshing it), so that case is retried.
+   */
+  async cloneDatabase(server: DatabaseServerConfig, template: string, database: string): Promise<void> {
+    const strategy = this.config.get('TENANT_CLONE_STRATEGY');
+    const sql = `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}${strategy ? ` STRATEGY ${strategy.toUpperCase()}` : ''}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.admin(server).query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(TEMPLATE_DATABASE)}`);
+        await this.admin(server).query(sql);
         return;
       } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code === '42P04') return; // created meanwhile (a concurrent re-run)
-        if (code === '55006' && attempt < 40) {
-          await new Promise((r) => setTimeout(r, 50 + attempt * 10));
-          continue;
-        }
-        throw err;
+        if ((err as { code?: string }).code !== '55006' || attempt >= 60) throw err;
+        await new Promise((r) => setTimeout(r, 25 + attempt * 10));
       }
     }
   }

@@ -55,7 +55,7 @@ export class MigrateDryRunService {
       if (pending.length === 0)
         return { ...base, fromVersion, toVersion: fromVersion, applied: [], status: 'current', error: null, durationMs: 0, copyMs: 0 };
       await this.dbs.admin(s).query(`DROP DATABASE IF EXISTS ${quoteIdent(copy)} WITH (FORCE)`);
-      await this.cloneFrom(s, await this.templateAt(s, fromVersion, tag), copy);
+      await this.dbs.cloneDatabase(s, await this.templateAt(s, fromVersion, tag), copy);
       await this.dbs.withDatabase(s, client.databaseName, (source) =>
         this.dbs.withDatabase(s, copy, async (target) => {
           await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -130,19 +130,6 @@ export class MigrateDryRunService {
       this.templates.set(key, p);
     }
     return p;
-  }
-
-  /** CREATE DATABASE … TEMPLATE, retried while another clone of the same template is starting (55006). */
-  private async cloneFrom(server: DatabaseServerConfig, template: string, name: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.dbs.admin(server).query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
-        return;
-      } catch (err) {
-        if ((err as { code?: string }).code !== '55006' || attempt >= 60) throw err;
-        await new Promise((r) => setTimeout(r, 25 + attempt * 10));
-      }
-    }
   }
 
   /** Drops this process's dry-run templates of one job. */
