@@ -151,5 +151,28 @@ describe('integration/provisioning', () => {
       expect(walLog.walBytes).toBeGreaterThan(templateBytes / 4);
       expect(fileCopy.walBytes).toBeLessThan(walLog.walBytes / 4);
     });
+
+    // CREATE DATABASE … TEMPLATE fails (55006) when someone stays connected to the template for 5 s (PostgreSQL's
+    // own wait): another clone starting, an instance refreshing it. The clone keeps waiting instead of failing.
+    it('waits for a template someone is connected to, then clones it', async () => {
+      const dbs = t.get(TenantDatabasesService);
+      const server = dbs.servers[0];
+      const template = `ftc_test_tpl_${randomBytes(4).toString('hex')}`;
+      const clone = `${template}_copy`;
+      await dbs.admin(server).query(`CREATE DATABASE "${template}"`);
+      const holder = new pg.Client({ ...pgConfigFromUrl(server.adminUrl), database: template });
+      await holder.connect();
+      try {
+        const started = Date.now();
+        const cloned = dbs.cloneDatabase(server, template, clone);
+        setTimeout(() => void holder.end(), 6_000);
+        await cloned;
+        expect(Date.now() - started).toBeGreaterThanOrEqual(5_900);
+        expect(await dbs.databaseExists(server, clone)).toBe(true);
+      } finally {
+        await holder.end().catch(() => undefined);
+        for (const db of [clone, template]) await dbs.admin(server).query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+      }
+    });
   });
 });
