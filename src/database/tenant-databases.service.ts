@@ -3,7 +3,7 @@ import pg from 'pg';
 import { AppConfigService } from '../config/config.service.js';
 import { currentVersion, loadMigrations, migrate, MigrationFile, MigrationResult } from './migrator.js';
 import { migrationsDir } from './paths.js';
-import { pgConfigFromUrl, quoteIdent, quoteLiteral } from './sql.js';
+import { cloneDatabase, pgConfigFromUrl, quoteIdent, quoteLiteral } from './sql.js';
 import { DatabaseServerConfig } from './database-servers.js';
 import { TenantRegistryService } from './tenant-registry.service.js';
 
@@ -179,22 +179,9 @@ export class TenantDatabasesService implements OnApplicationShutdown {
     }
   }
 
-  /**
-   * CREATE DATABASE … TEMPLATE, with the configured strategy (TENANT_CLONE_STRATEGY). A clone fails while anyone
-   * is connected to the template (another clone starting, an instance refreshing it), so that case is retried.
-   */
-  async cloneDatabase(server: DatabaseServerConfig, template: string, database: string): Promise<void> {
-    const strategy = this.config.get('TENANT_CLONE_STRATEGY');
-    const sql = `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}${strategy ? ` STRATEGY ${strategy.toUpperCase()}` : ''}`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.admin(server).query(sql);
-        return;
-      } catch (err) {
-        if ((err as { code?: string }).code !== '55006' || attempt >= 60) throw err;
-        await new Promise((r) => setTimeout(r, 25 + attempt * 10));
-      }
-    }
+  /** Clones `template` into `database` with the configured strategy (TENANT_CLONE_STRATEGY); see `cloneDatabase`. */
+  cloneDatabase(server: DatabaseServerConfig, template: string, database: string): Promise<void> {
+    return cloneDatabase(this.admin(server), template, database, this.config.get('TENANT_CLONE_STRATEGY'));
   }
 
   /**

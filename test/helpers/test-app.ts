@@ -14,7 +14,7 @@ import type { DatabaseServerConfig } from '../../src/database/database-servers.j
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
 import { TokenService } from '../../src/modules/auth/token.service.js';
 import { ProvisioningService } from '../../src/database/provisioning.service.js';
-import { quoteIdent } from '../../src/database/sql.js';
+import { cloneDatabase, quoteIdent } from '../../src/database/sql.js';
 import type { TenantDb } from '../../src/database/tenant-client.js';
 import { TenantConnectionManager } from '../../src/database/tenant-connection-manager.js';
 import { TenantContextService } from '../../src/database/tenant-context.service.js';
@@ -31,21 +31,7 @@ export async function createTestDatabase(): Promise<{ url: string; adminUrl: str
   const { adminUrl } = readState();
   await ensureMainTemplate(adminUrl);
   const name = `ftc_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, async (c) => {
-    for (let i = 0; ; i++) {
-      try {
-        await c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(MAIN_TEMPLATE)} STRATEGY FILE_COPY`);
-        return;
-      } catch (err) {
-        // Another worker is cloning the same template at this instant.
-        if ((err as { code?: string }).code === '55006' && i < 50) {
-          await new Promise((r) => setTimeout(r, 50));
-          continue;
-        }
-        throw err;
-      }
-    }
-  });
+  await withAdmin(adminUrl, (c) => cloneDatabase(c, MAIN_TEMPLATE, name, 'file_copy'));
   const url = mainUrlFor(adminUrl, name);
   return {
     url,
