@@ -32,7 +32,32 @@ export function readState(): TestServerState {
   return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as TestServerState;
 }
 
-export async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
+/**
+ * Connections to the server's `postgres` database, shared by a test file's statements there (creating and
+ * dropping its databases, a few hundred a run): each new connection costs the server a backend's start-up.
+ * Idle ones close after a second and do not keep the worker alive.
+ */
+const adminPools = new Map<string, pg.Pool>();
+
+function adminPool(adminUrl: string): pg.Pool {
+  let pool = adminPools.get(adminUrl);
+  if (!pool) {
+    pool = new pg.Pool({ ...pgConfigFromUrl(adminUrl), database: 'postgres', max: 6, idleTimeoutMillis: 1_000, allowExitOnIdle: true });
+    pool.on('error', () => undefined);
+    adminPools.set(adminUrl, pool);
+  }
+  return pool;
+}
+
+export async function withAdmin<T>(adminUrl: string, fn: (c: pg.ClientBase) => Promise<T>, database = 'postgres'): Promise<T> {
+  if (database === 'postgres') {
+    const pooled = await adminPool(adminUrl).connect();
+    try {
+      return await fn(pooled);
+    } finally {
+      pooled.release();
+    }
+  }
   const c = new pg.Client({ ...pgConfigFromUrl(adminUrl), database });
   await c.connect();
   try {
