@@ -94,7 +94,7 @@ function findViolation(err: unknown): { sqlState: string; constraint?: string } 
     const o = e as Record<string, unknown>;
     const code = typeof o.code === 'string' ? o.code : undefined;
     const original = (o.originalCode ?? o.code) as string | undefined;
-    if (original && /^23\d{3}$/.test(original)) {
+    if (original && /^23[0-9A-Z]{3}$/.test(original)) {
       return {
         sqlState: original,
         constraint: (o.constraint as string) ?? extractConstraint(String(o.originalMessage ?? o.message ?? '')),
