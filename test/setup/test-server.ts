@@ -53,9 +53,13 @@ export async function withAdmin<T>(adminUrl: string, fn: (c: pg.ClientBase) => P
   if (database === 'postgres') {
     const pooled = await adminPool(adminUrl).connect();
     try {
-      return await fn(pooled);
-    } finally {
+      const result = await fn(pooled);
       pooled.release();
+      return result;
+    } catch (err) {
+      // A connection a statement failed on may be broken: closed rather than handed to the next caller.
+      pooled.release(err instanceof Error ? err : new Error(String(err)));
+      throw err;
     }
   }
   const c = new pg.Client({ ...pgConfigFromUrl(adminUrl), database });
