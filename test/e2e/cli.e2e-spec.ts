@@ -104,12 +104,12 @@ describe('e2e/cli', () => {
   });
 
   describe('the built CLI as its own process (node dist/cli.js)', () => {
-    it('prints help without a database, exits 2 on a usage error and 0 after a command that reads the database', async () => {
-      const help = await spawnCli({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:9/none' }, '--help');
-      expect([help.code, help.stderr]).toEqual([0, '']);
-      expect(help.stdout).toContain('clients:create');
-      expect(help.stdout).toMatch(/Exit codes: 0 success, 1 failure, 2 usage error/);
-      expect((await spawnCli({}, 'clients:explode')).code).toBe(2);
+    // Two processes, each ~2 s of CPU (Node start and module loading); help's text and every other usage error
+    // are checked below through the same runCli.
+    it('exits 2 on a usage error without reaching a database, and 0 after a command that reads the database', async () => {
+      const unknown = await spawnCli({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:9/none' }, 'clients:explode');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/unknown command 'clients:explode'/);
       const list = await spawnCli({}, 'clients:list', '--json');
       expect([list.code, list.stderr]).toEqual([0, '']);
       expect(JSON.parse(list.stdout)).toEqual(expect.any(Array));

