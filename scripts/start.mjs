@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-// `node scripts/start.mjs` (npm start, before `node dist/main.js`): compiles src/ to dist/ only when a
-// source is newer than the last build (a full tsc run takes ~10 s).
-// `node scripts/start.mjs --watch` (npm run start:dev): recompiles on every change (tsc --watch) and
-// restarts the service (node --watch) each time the compiler has written dist/.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+// `node scripts/start.mjs` (npm start, before `node dist/main.js`): compiles src/ to dist/ (scripts/build.mjs,
+// without the type check) only when a source is newer than the last build.
+// `node scripts/start.mjs --watch` (npm run start:dev): compiles, starts the service (node --watch, which
+// restarts it whenever dist/ changes) and compiles again on every change under src/; tsc --watch reports type
+// errors alongside.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync, watch as watchFiles, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emit } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const stamp = path.join(root, 'dist', '.build-stamp');
 const watch = process.argv.includes('--watch');
 
-/** The newest modification time of the build's inputs: src/ (generated clients included) and the tsconfigs. */
+/** The newest modification time of the build's inputs: src/ (generated clients included) and the build's configuration. */
 function newestInput() {
   let newest = 0;
   const visit = (dir) => {
@@ -24,46 +26,44 @@ function newestInput() {
     }
   };
   visit(path.join(root, 'src'));
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package.json']) newest = Math.max(newest, statSync(path.join(root, f)).mtimeMs);
+  for (const f of ['scripts/build.mjs', 'package.json']) newest = Math.max(newest, statSync(path.join(root, f)).mtimeMs);
   return newest;
 }
 
-function buildIfStale() {
+async function build() {
   const started = Date.now();
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestInput()) return;
-  console.error('Compiling src/ to dist/ (sources changed since the last build)…');
-  const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  if (res.status !== 0) process.exit(res.status ?? 1);
+  await emit();
   // The stamp takes the time the build started: a file saved during the build counts as changed.
   writeFileSync(stamp, '');
   utimesSync(stamp, new Date(started), new Date(started));
 }
 
 if (!watch) {
-  buildIfStale();
+  if (!existsSync(stamp) || statSync(stamp).mtimeMs < newestInput()) {
+    console.error('Compiling src/ to dist/ (sources changed since the last build)…');
+    await build();
+  }
 } else {
-  let service = null;
-  const compiler = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {
+  await build();
+  const checker = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--noEmit', '--watch', '--preserveWatchOutput'], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  compiler.stdout.setEncoding('utf8');
-  compiler.stdout.on('data', (text) => {
-    process.stdout.write(text);
-    // After the first complete compilation: start the service, which node restarts whenever dist/ changes.
-    if (!service && /Found \d+ errors?\. Watching for file changes/.test(text)) {
-      service = spawn(process.execPath, ['--watch-path=dist', 'dist/main.js'], { cwd: root, stdio: 'inherit' });
-      service.on('exit', (code) => {
-        compiler.kill('SIGTERM');
-        process.exit(code ?? 0);
-      });
-    }
+  const service = spawn(process.execPath, ['--watch-path=dist', 'dist/main.js'], { cwd: root, stdio: 'inherit' });
+  // Saving several files at once: one compilation, 100 ms after the last change.
+  let timer = null;
+  watchFiles(path.join(root, 'src'), { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => build().catch((err) => console.error(`Compilation failed: ${err.message}`)), 100);
   });
-  // Ctrl-C reaches the compiler and the service from the terminal: wait for the service to stop its database.
+  service.on('exit', (code) => {
+    checker.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
+  // Ctrl-C reaches the checker and the service from the terminal: wait for the service to stop its database.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => {
-    compiler.kill('SIGTERM');
-    if (service) service.kill('SIGTERM');
-    else process.exit(143);
+    checker.kill('SIGTERM');
+    service.kill('SIGTERM');
   });
 }
