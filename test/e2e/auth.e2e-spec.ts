@@ -58,6 +58,22 @@ describe('e2e/auth', () => {
     };
   }
 
+  /** The client the tests that are not about signup share (signup creates a database for each client). */
+  let home: Signed;
+  let clientAdminRoleId: string;
+
+  /** A fresh client-admin of `home`, signed in: a user and session of their own, without a client of their own. */
+  async function account(): Promise<Signed> {
+    const email = `ada-${unique()}@example.test`;
+    const body = { email, name: 'Ada Admin', password: PASSWORD, roleIds: [clientAdminRoleId] };
+    const created = await call('post', '/users', { token: home.accessToken, body });
+    expect(created.status).toBe(201);
+    const res = await login(email);
+    expect(res.status).toBe(200);
+    const { accessToken, refreshToken } = res.body as { accessToken: string; refreshToken: string };
+    return { accessToken, refreshToken, userId: created.body.id, clientId: home.clientId, email, slug: home.slug };
+  }
+
   async function login(email: string, password = PASSWORD): Promise<Response> {
     return call('post', '/auth/login', { body: { email, password } });
   }
@@ -74,6 +90,8 @@ describe('e2e/auth', () => {
   beforeAll(async () => {
     t = await createTestApp({ TRUST_PROXY: 'loopback' });
     main = t.get(MainPrismaService);
+    home = await signup();
+    clientAdminRoleId = (await main.role.findFirstOrThrow({ where: { key: 'client-admin', clientId: null } })).id;
   });
   afterAll(async () => {
     t.get(Clock).set(null);
@@ -170,7 +188,7 @@ describe('e2e/auth', () => {
 
   describe('login', () => {
     it('answers tokens and the user for the right password, e-mail case-insensitively', async () => {
-      const s = await signup();
+      const s = await account();
       const res = await login(s.email.toUpperCase());
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
@@ -180,7 +198,7 @@ describe('e2e/auth', () => {
 
     // An access token must carry an expiry: a correctly signed one without `exp` would never expire.
     it('refuses an access token without an expiry, even correctly signed for a live session', async () => {
-      const s = await signup();
+      const s = await account();
       const claims = JSON.parse(Buffer.from(s.accessToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
       const { exp: _exp, iat: _iat, ...rest } = claims;
       const tokens = t.get(TokenService) as unknown as { jwt: { sign: (p: object, o: object) => string }; key: unknown };
@@ -192,7 +210,7 @@ describe('e2e/auth', () => {
 
     // Nothing may tell an attacker whether an e-mail exists or an account is disabled.
     it('answers wrong password, unknown e-mail and a deactivated user with the same 401 INVALID_CREDENTIALS', async () => {
-      const s = await signup();
+      const s = await account();
       const created = await call('post', '/users', {
         token: s.accessToken,
         body: { email: `gone-${unique()}@example.test`, name: 'Gone', password: PASSWORD },
@@ -226,7 +244,7 @@ describe('e2e/auth', () => {
 
   describe('refresh tokens', () => {
     it('rotates on every use; reusing a spent one revokes the whole session, access tokens included', async () => {
-      const s = await signup();
+      const s = await account();
       const first = await login(s.email);
       const r1 = first.body.refreshToken as string;
 
@@ -257,7 +275,7 @@ describe('e2e/auth', () => {
     });
 
     it('answers an expired refresh token with 401 UNAUTHENTICATED', async () => {
-      const s = await signup();
+      const s = await account();
       await main.refreshToken.updateMany({ where: { session: { userId: s.userId } }, data: { expiresAt: new Date(Date.now() - 1000) } });
       const res = await call('post', '/auth/refresh', { body: { refreshToken: s.refreshToken } });
       expect(res.status).toBe(401);
@@ -267,7 +285,7 @@ describe('e2e/auth', () => {
     // One conditional UPDATE decides: of 20 simultaneous refreshes exactly one wins;
     // the others are reuse (indistinguishable from theft), so the session is revoked.
     it('lets exactly one of 20 concurrent refreshes with one token succeed', async () => {
-      const s = await signup();
+      const s = await account();
       const results = await Promise.all(
         Array.from({ length: 20 }, () => call('post', '/auth/refresh', { body: { refreshToken: s.refreshToken } })),
       );
@@ -285,7 +303,7 @@ describe('e2e/auth', () => {
 
   describe('sessions', () => {
     it('logout ends the session of the refresh token at once', async () => {
-      const s = await signup();
+      const s = await account();
       const other = await login(s.email);
       const res = await call('post', '/auth/logout', { token: s.accessToken, body: { refreshToken: s.refreshToken } });
       expect(res.status).toBe(204);
@@ -295,7 +313,7 @@ describe('e2e/auth', () => {
     });
 
     it('logout-all ends every session of the user', async () => {
-      const s = await signup();
+      const s = await account();
       const a = await login(s.email);
       const b = await login(s.email);
       expect((await call('post', '/auth/logout-all', { token: a.body.accessToken })).status).toBe(204);
@@ -307,7 +325,7 @@ describe('e2e/auth', () => {
     });
 
     it('a password change ends the other sessions but not the current one', async () => {
-      const s = await signup();
+      const s = await account();
       const other = await login(s.email);
       const wrong = await call('post', '/auth/password', {
         token: s.accessToken,
@@ -339,7 +357,7 @@ describe('e2e/auth', () => {
     // and of two changes with the same current password only one may succeed.
     it('leaves no session signed in with the old password after a change, however the two race', async () => {
       for (let round = 0; round < 6; round++) {
-        const s = await signup();
+        const s = await account();
         const newPassword = `a new password ${round}00`;
         const [change, signin, second] = await Promise.all([
           call('post', '/auth/password', { token: s.accessToken, body: { currentPassword: PASSWORD, newPassword } }),
@@ -373,7 +391,7 @@ describe('e2e/auth', () => {
 
   describe('GET /auth/me', () => {
     it('answers user, client, roles, capabilities and impersonation exactly', async () => {
-      const s = await signup();
+      const s = await account();
       const res = await call('get', '/auth/me', { token: s.accessToken });
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(['capabilities', 'client', 'impersonation', 'roles', 'user']);
@@ -411,7 +429,7 @@ describe('e2e/auth', () => {
       expiresAt: Date;
       target: Signed;
     }> {
-      const target = await signup();
+      const target = await account();
       const admin = await createUserWithToken(t, { clientId: null, roleKeys: ['platform-admin'] });
       const expiresAt = new Date(Date.now() + 30 * 60_000);
       const imp = await main.impersonationSession.create({
@@ -508,7 +526,7 @@ describe('e2e/auth', () => {
       const base = new Date(Math.floor(Date.now() / 30_000) * 30_000 + 5_000);
       clock().set(base);
       try {
-        const s = await signup();
+        const s = await account();
         const { secret } = (await call('post', '/auth/2fa/setup', { token: s.accessToken })).body as { secret: string };
         const enabled = await call('post', '/auth/2fa/enable', { token: s.accessToken, body: { code: codeAt(secret, base) } });
         const backupCodes = enabled.body.backupCodes as string[];
@@ -531,7 +549,7 @@ describe('e2e/auth', () => {
       const at = (steps: number) => new Date(base.getTime() + steps * 30_000);
       clock().set(at(0));
       try {
-        const s = await signup();
+        const s = await account();
         const setup = await call('post', '/auth/2fa/setup', { token: s.accessToken });
         expect(setup.status).toBe(200);
         const secret = setup.body.secret as string;
@@ -660,7 +678,7 @@ describe('e2e/auth', () => {
       const base = new Date(Math.floor(Date.now() / 30_000) * 30_000 + 5_000);
       clock().set(base);
       try {
-        const s = await signup();
+        const s = await account();
         const { body } = await call('post', '/auth/2fa/setup', { token: s.accessToken });
         secretsShown.push({ secret: body.secret, seq: seq - 1 });
         expect((await call('post', '/auth/2fa/enable', { token: s.accessToken, body: { code: codeAt(body.secret, base) } })).status).toBe(
@@ -679,7 +697,7 @@ describe('e2e/auth', () => {
     });
 
     it('enable without setup is a 409', async () => {
-      const s = await signup();
+      const s = await account();
       const res = await call('post', '/auth/2fa/enable', { token: s.accessToken, body: { code: '123456' } });
       expect(res.status).toBe(409);
     });
@@ -687,7 +705,7 @@ describe('e2e/auth', () => {
 
   describe('users responses (also scanned for secrets below)', () => {
     it('lists, creates and reads users without any credential material', async () => {
-      const s = await signup();
+      const s = await account();
       const created = await call('post', '/users', {
         token: s.accessToken,
         body: { email: `u-${unique()}@example.test`, name: 'U', password: PASSWORD },
