@@ -19,8 +19,9 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
 };
-// Four workers were fastest on the 2-core machine this was tuned on (the bundles wait on PostgreSQL about half
-// their time in band): 2 workers took 294 s, 4 took 225 s. JEST_WORKERS=<n> or <n>% for another machine.
+// Three workers are fastest on the 2-core machine this was tuned on (the bundles wait on PostgreSQL part of their
+// time): in interleaved runs 3 workers took 149 and 155 s, 4 took 168 and 179 s (and 2 took 175 s in an earlier
+// run). JEST_WORKERS=<n> or <n>% for another machine.
 const workers = process.env.JEST_WORKERS?.trim();
 // `npm test` runs the unit specs in one bundle (test/bundles/unit) and the integration specs in bundles
 // (test/bundles/bundles.ts); `npm test -- <path>` sets FTC_TEST_SPECS=1 to run the named spec files on their own.
@@ -32,7 +33,7 @@ const integrationSpecs = ownSpecs
 if (workers && !/^[1-9]\d*%?$/.test(workers))
   throw new Error(`JEST_WORKERS must be a positive number or a percentage of the cores, not "${workers}"`);
 export default {
-  maxWorkers: workers ? (workers.endsWith('%') ? workers : Number(workers)) : 4,
+  maxWorkers: workers ? (workers.endsWith('%') ? workers : Number(workers)) : 3,
   // A worker with no handle left still takes ~0.5 s to end after its last test (measured 480-540 ms for
   // e2e workers of ~450 MB: V8 tears down the heap and waits for its background compile and GC tasks),
   // past Jest's default of 500 ms, after which Jest kills it and warns "A worker process has failed to exit
