@@ -1,18 +1,7 @@
-// Jest in ESM mode (Nest 12 is ESM-only) with SWC; decorator metadata must be
-// on or Nest's dependency injection finds no constructor types.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  },
-];
+// Jest in ESM mode (Nest 12 is ESM-only) with SWC, compiling as the build does (scripts/swc-options.mjs).
+import { SWC_TRANSFORM } from './scripts/swc-options.mjs';
+
+const swc = ['@swc/jest', { ...SWC_TRANSFORM, sourceMaps: 'inline' }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -10,24 +10,13 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformFile } from '@swc/core';
+import { SWC_TRANSFORM } from './swc-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = path.join(root, 'src');
 const distDir = path.join(root, 'dist');
 
-/** The options of the tests' transform (jest.config.js): legacy decorators with their design-time metadata, which Nest's injection reads. */
-const SWC_OPTIONS = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'es6' },
-  sourceMaps: true,
-  swcrc: false,
-  configFile: false,
-};
+const SWC_OPTIONS = { ...SWC_TRANSFORM, sourceMaps: true, swcrc: false, configFile: false };
 
 function files(dir, keep) {
   const out = [];
