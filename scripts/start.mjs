@@ -26,7 +26,7 @@ function newestInput() {
     }
   };
   visit(path.join(root, 'src'));
-  for (const f of ['scripts/build.mjs', 'package.json']) newest = Math.max(newest, statSync(path.join(root, f)).mtimeMs);
+  for (const f of ['scripts/build.mjs', 'scripts/swc-options.mjs', 'package.json']) newest = Math.max(newest, statSync(path.join(root, f)).mtimeMs);
   return newest;
 }
 
