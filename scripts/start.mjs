@@ -5,10 +5,10 @@
 // restarts it whenever dist/ changes) and compiles again on every change under src/; tsc --watch reports type
 // errors alongside.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync, watch as watchFiles, writeFileSync } from 'node:fs';
+import { existsSync, statSync, utimesSync, watch as watchFiles, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emit } from './build.mjs';
+import { emit, filesUnder } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -17,17 +17,8 @@ const watch = process.argv.includes('--watch');
 
 /** The newest modification time of the build's inputs: src/ (generated clients included) and the build's configuration. */
 function newestInput() {
-  let newest = 0;
-  const visit = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(file);
-      else newest = Math.max(newest, statSync(file).mtimeMs);
-    }
-  };
-  visit(path.join(root, 'src'));
-  for (const f of ['scripts/build.mjs', 'scripts/swc-options.mjs', 'package.json']) newest = Math.max(newest, statSync(path.join(root, f)).mtimeMs);
-  return newest;
+  const inputs = [...filesUnder(path.join(root, 'src')), ...['scripts/build.mjs', 'scripts/swc-options.mjs', 'package.json'].map((f) => path.join(root, f))];
+  return Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 }
 
 async function build() {

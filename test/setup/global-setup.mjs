@@ -26,7 +26,8 @@ const RAM_DIR_MIN_FREE = 4 * 1024 ** 3;
  * RAM-backed /dev/shm, a folder there named after this clone; else .data/test-pg. In RAM, the ~300
  * databases a run clones (CREATE DATABASE copies the template's files) and drops cost about half the
  * server's CPU they cost on ext4; `npm test` ran ~5 % faster in three interleaved pairs of runs. A reboot empties
- * /dev/shm: the next run creates the server again (a few seconds).
+ * /dev/shm: the next run creates the server again (a few seconds). .ci/run derives the same name to remove
+ * its throwaway clone's folder.
  */
 function dataDirectory() {
   if (process.env.TEST_PG_DATA_DIR) return process.env.TEST_PG_DATA_DIR;
