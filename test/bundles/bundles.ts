@@ -13,7 +13,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deferDatabaseDrops, dropDeferredDatabases } from '../helpers/test-app.js';
+import { closeSharedApp, deferDatabaseDrops, dropDeferredDatabases, shareDefaultApp } from '../helpers/test-app.js';
 
 const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_DIRS = ['e2e', 'integration'];
@@ -114,7 +114,12 @@ export async function loadBundle(bundleUrl: string): Promise<void> {
   const specs = BUNDLES[name];
   if (!specs) throw new Error(`No bundle named "${name}" in test/bundles/bundles.ts`);
   deferDatabaseDrops();
+  shareDefaultApp();
   for (const spec of specs) await import(`../${spec}.js`);
-  // After every spec's own afterAll: the bundle's test databases, dropped together (see deferDatabaseDrops).
-  afterAll(() => dropDeferredDatabases(), 300_000);
+  // After every spec's own afterAll: the shared application (see shareDefaultApp), then the bundle's test
+  // databases, dropped together (see deferDatabaseDrops).
+  afterAll(async () => {
+    await closeSharedApp();
+    await dropDeferredDatabases();
+  }, 300_000);
 }

@@ -140,7 +140,8 @@ describe('e2e/auth-throttle', () => {
 
     // Behind no configured proxy, X-Forwarded-For is the caller's own text: it must not buy fresh addresses.
     it('ignores X-Forwarded-For unless TRUST_PROXY names the proxy', async () => {
-      const direct = await createTestApp();
+      // Its own application: beside this spec's, it must be the newer one (see JwtStrategy's hand-back).
+      const direct = await createTestApp({}, { own: true });
       try {
         const email = `direct-${unique()}@example.test`;
         const send = () =>

@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import request from 'supertest';
 import { AppConfig, validateEnvironment } from '../../src/config/config.js';
 import { createApp } from '../../src/app.factory.js';
+import { Clock } from '../../src/common/clock.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import type { DatabaseServerConfig } from '../../src/database/database-servers.js';
 import { TenantDatabasesService } from '../../src/database/tenant-databases.service.js';
@@ -133,12 +134,54 @@ export interface TestApp {
 }
 
 /**
+ * In a bundle (test/bundles), the spec files that ask for the default
+ * configuration (`createTestApp()`, no overrides, no database of their own)
+ * share one application and main database, closed at the bundle's end: each
+ * application costs ~0.3 s of CPU to build and close, its main database and
+ * ~8 connections (a backend start-up each). Every spec's data is its own
+ * anyway: its clients, users and e-mails are made with random names. Its
+ * `close()` sets the clock back to the real time (a spec may have fixed it). A
+ * spec that needs an application and main database no other spec touches (it
+ * counts every client, or holds a second application beside it) asks for one
+ * with an override or `{ own: true }`.
+ */
+let sharedApp: Promise<TestApp> | null = null;
+let sharing = false;
+
+/** From now on, `createTestApp()` with the default configuration hands out the one shared application. */
+export function shareDefaultApp(): void {
+  sharing = true;
+}
+
+export async function closeSharedApp(): Promise<void> {
+  const app = sharedApp;
+  sharedApp = null;
+  await (await app?.catch(() => null))?.close();
+}
+
+/**
  * A full application on its own fresh main database, with the shared tenant
- * template made current (cheap when it already is).
+ * template made current (cheap when it already is); in a bundle, the default
+ * configuration's is shared (see shareDefaultApp).
  */
 export async function createTestApp(
   overrides: Record<string, string> = {},
-  options: { keepDatabase?: boolean; database?: Awaited<ReturnType<typeof createTestDatabase>> } = {},
+  options: { keepDatabase?: boolean; database?: Awaited<ReturnType<typeof createTestDatabase>>; own?: boolean } = {},
+): Promise<TestApp> {
+  if (sharing && !options.own && !options.keepDatabase && !options.database && Object.keys(overrides).length === 0) {
+    sharedApp ??= openTestApp({}, {});
+    const t = await sharedApp.catch((err: unknown) => {
+      sharedApp = null;
+      throw err;
+    });
+    return { ...t, close: async () => t.get(Clock).set(null) };
+  }
+  return openTestApp(overrides, options);
+}
+
+async function openTestApp(
+  overrides: Record<string, string>,
+  options: { keepDatabase?: boolean; database?: Awaited<ReturnType<typeof createTestDatabase>> },
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDatabase());
   const config = testConfig(db.url, overrides);

@@ -26,7 +26,8 @@ describe('integration/clients-migrations', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Its own main database: migrateAll works on every client there, and the counts below are of these six.
+    t = await createTestApp({}, { own: true });
     clientIds = [];
     for (let i = 0; i < 6; i++) clientIds.push(await provisionClient(t, `Tenant ${i}`));
     broken = clientIds[2];
