@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { resolveConfig, type ResolvedConfig } from './bootstrap.js';
+import { resolveConfig } from './bootstrap.js';
 import { validateEnvironment, type AppConfig } from './config/config.js';
-import { argumentCheckConfig, ArgumentsValid, report, runCommander } from './cli/run-cli.js';
+import { runCli } from './cli/run-cli.js';
 
 /**
  * Operations CLI: `npm run build && npm run cli -- <command>`. Builds the
  * application context without an HTTP server and runs one command
- * (src/cli/run-cli.ts). Exit codes: 0 success, 1 failure, 2 usage error.
+ * (src/cli/run-cli.ts's runCli). Exit codes: 0 success, 1 failure, 2 usage error.
  */
 
 const argv = process.argv.slice(2);
@@ -24,25 +24,11 @@ async function main(): Promise<number> {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  // The arguments first, on a placeholder database that is never connected to: help, a missing or
-  // malformed option and an unknown command answer at once, without starting or reaching any database.
-  const checked = await runCommander(argv, argumentCheckConfig(config), { checkOnly: true });
-  if (!(checked instanceof ArgumentsValid)) return report(checked);
-
-  let resolved: ResolvedConfig;
-  try {
-    resolved = await resolveConfig(process.env, (m) => process.stderr.write(m + '\n'));
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
-  let code: number;
-  try {
-    code = report(await runCommander(argv, resolved.config, { checkOnly: false }));
-  } finally {
-    if (resolved.embedded) await resolved.embedded.stop().catch(() => undefined);
-  }
-  return code;
+  return runCli(argv, config, async () => {
+    const resolved = await resolveConfig(process.env, (m) => process.stderr.write(m + '\n'));
+    const embedded = resolved.embedded;
+    return { config: resolved.config, stop: embedded ? () => embedded.stop() : undefined };
+  });
 }
 
 main()

@@ -3,13 +3,12 @@ import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ClientsModule } from '../modules/clients/clients.module.js';
 import { RbacModule } from '../modules/rbac/rbac.module.js';
-import { CLI_COMMANDS } from '../modules/clients/commands/index.js';
 import { DemoSeedService } from '../modules/clients/demo-seed.service.js';
 import { SKIP_PLATFORM_ADMIN_BOOTSTRAP } from '../modules/clients/platform-admin.service.js';
-import { OPERATIONS_COMMANDS } from '../modules/operations/commands/index.js';
 import { OperationsModule } from '../modules/operations/operations.module.js';
 import { NO_JOB_WORKER } from '../modules/operations/jobs/job-queue.service.js';
 import { NO_WEBHOOK_DISPATCH } from '../modules/webhooks/index.js';
+import { ALL_COMMANDS } from './cli-arguments.module.js';
 import { CliProgram } from './cli-program.js';
 
 /**
@@ -31,8 +30,7 @@ export class CliModule {
         { provide: NO_WEBHOOK_DISPATCH, useValue: true },
         DemoSeedService,
         CliProgram,
-        ...CLI_COMMANDS,
-        ...OPERATIONS_COMMANDS,
+        ...ALL_COMMANDS,
       ],
       exports: [SKIP_PLATFORM_ADMIN_BOOTSTRAP, NO_JOB_WORKER, NO_WEBHOOK_DISPATCH],
     };

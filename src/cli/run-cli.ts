@@ -2,8 +2,9 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import type { Command } from 'commander';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
 import type { AppConfig } from '../config/config.js';
-import { describeError, exitCodeFor, EXIT_OK } from '../modules/clients/commands/cli-support.js';
+import { describeError, exitCodeFor, EXIT_FAILURE, EXIT_OK } from '../modules/clients/commands/cli-support.js';
 import { installPatches } from '../patches/index.js';
+import { CliArgumentsModule } from './cli-arguments.module.js';
 import { CliModule } from './cli.module.js';
 import { CliProgram } from './cli-program.js';
 
@@ -16,26 +17,19 @@ function logLevels(config: AppConfig): LogLevel[] {
   return ['error'];
 }
 
-/** `config` on a placeholder database that is never connected to, for the argument check. */
-export function argumentCheckConfig(config: Partial<AppConfig>): AppConfig {
-  return {
-    ...config,
-    DATABASE_URL: config.DATABASE_URL ?? 'postgresql://argument-check@127.0.0.1:9/none',
-    JWT_SECRET: config.JWT_SECRET ?? 'argument-check-not-a-secret-argument-check',
-  } as AppConfig;
-}
-
 /**
- * Builds the command tree on `config` and hands commander `argv` (the
- * arguments after the program name). Every failure, commander's own (a
- * missing option, --help) included, is returned rather than exiting the
- * process, so the caller chooses the exit code. With `checkOnly`, stops
- * after commander has checked the arguments (returns ArgumentsValid).
+ * Builds the command tree and hands commander `argv` (the arguments after
+ * the program name). Every failure, commander's own (a missing option,
+ * --help) included, is returned rather than exiting the process, so the
+ * caller chooses the exit code. With `checkOnly`, the tree alone
+ * (CliArgumentsModule), stopping once commander has checked the arguments
+ * (returns ArgumentsValid); else the application context on `config`, which
+ * runs the command.
  */
 export async function runCommander(argv: readonly string[], config: AppConfig, options: { checkOnly: boolean }): Promise<unknown> {
-  installPatches({ planCacheSize: config.PRISMA_PLAN_CACHE_SIZE });
+  if (!options.checkOnly) installPatches({ planCacheSize: config.PRISMA_PLAN_CACHE_SIZE });
   let failure: unknown = null;
-  const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config), {
+  const app = await CommandFactory.createWithoutRunning(options.checkOnly ? CliArgumentsModule.forRoot() : CliModule.forRoot(config), {
     logger: new ConsoleLogger('cli', { logLevels: logLevels(config) }),
     cliName: 'freetimechat',
     serviceErrorHandler: (err: Error) => {
@@ -78,14 +72,38 @@ export function report(failure: unknown): number {
   return exitCodeFor(failure);
 }
 
+/** The configuration a command runs on, and what to stop once it has run (an embedded server). */
+export interface ResolvedCliConfig {
+  config: AppConfig;
+  stop?: () => Promise<void>;
+}
+
 /**
- * Runs one CLI command in this process on an already resolved configuration
- * and returns its exit code, as `src/cli.ts` does: the arguments first, on a
- * placeholder database, then the command. Output goes to
- * process.stdout/stderr. The CLI tests run commands through it.
+ * Runs one CLI command in this process and returns its exit code: the
+ * arguments first (a usage error or help answers without resolving the
+ * configuration, so without starting or reaching any database), then
+ * `resolve` (src/cli.ts starts the embedded server when there is no
+ * DATABASE_URL; by default `config` as it is), then the command. Output goes
+ * to process.stdout/stderr. `node dist/cli.js` runs it; so do the CLI tests,
+ * in one long-lived process.
  */
-export async function runCli(argv: readonly string[], config: AppConfig): Promise<number> {
-  const checked = await runCommander(argv, argumentCheckConfig(config), { checkOnly: true });
+export async function runCli(
+  argv: readonly string[],
+  config: AppConfig,
+  resolve: (config: AppConfig) => Promise<ResolvedCliConfig> = async (c) => ({ config: c }),
+): Promise<number> {
+  const checked = await runCommander(argv, config, { checkOnly: true });
   if (!(checked instanceof ArgumentsValid)) return report(checked);
-  return report(await runCommander(argv, config, { checkOnly: false }));
+  let resolved: ResolvedCliConfig;
+  try {
+    resolved = await resolve(config);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILURE;
+  }
+  try {
+    return report(await runCommander(argv, resolved.config, { checkOnly: false }));
+  } finally {
+    await resolved.stop?.().catch(() => undefined);
+  }
 }
