@@ -13,7 +13,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeSharedApp, deferDatabaseDrops, dropDeferredDatabases, shareDefaultApp } from '../helpers/test-app.js';
+import { closeShared, deferDatabaseDrops, dropDeferredDatabases, shareDefaultApp } from '../helpers/test-app.js';
 
 const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_DIRS = ['e2e', 'integration'];
@@ -116,10 +116,10 @@ export async function loadBundle(bundleUrl: string): Promise<void> {
   deferDatabaseDrops();
   shareDefaultApp();
   for (const spec of specs) await import(`../${spec}.js`);
-  // After every spec's own afterAll: the shared application (see shareDefaultApp), then the bundle's test
-  // databases, dropped together (see deferDatabaseDrops).
+  // After every spec's own afterAll: what the specs shared (the default application, see shareDefaultApp; a
+  // second database server), then the bundle's test databases, dropped together (see deferDatabaseDrops).
   afterAll(async () => {
-    await closeSharedApp();
+    await closeShared();
     await dropDeferredDatabases();
   }, 300_000);
 }

@@ -153,10 +153,23 @@ export function shareDefaultApp(): void {
   sharing = true;
 }
 
-export async function closeSharedApp(): Promise<void> {
+/** Whether this process runs a bundle (see shareDefaultApp): what its specs share lives until the bundle ends. */
+export function inBundle(): boolean {
+  return sharing;
+}
+
+const atEnd: (() => Promise<void>)[] = [];
+/** In a bundle, runs `fn` when it ends, after every spec's afterAll (e.g. stops a server its specs shared). */
+export function atBundleEnd(fn: () => Promise<void>): void {
+  atEnd.push(fn);
+}
+
+/** Closes what the bundle's specs shared: the default application, then what atBundleEnd was given. */
+export async function closeShared(): Promise<void> {
   const app = sharedApp;
   sharedApp = null;
   await (await app?.catch(() => null))?.close();
+  for (const fn of atEnd.splice(0)) await fn();
 }
 
 /**

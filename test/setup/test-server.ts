@@ -35,14 +35,14 @@ export function readState(): TestServerState {
 /**
  * Connections to the server's `postgres` database, shared by a test file's statements there (creating and
  * dropping its databases, a few hundred a run): each new connection costs the server a backend's start-up.
- * Idle ones close after a second and do not keep the worker alive.
+ * Idle ones close after 10 s (a bundle's specs come and go in between) and do not keep the worker alive.
  */
 const adminPools = new Map<string, pg.Pool>();
 
 function adminPool(adminUrl: string): pg.Pool {
   let pool = adminPools.get(adminUrl);
   if (!pool) {
-    pool = new pg.Pool({ ...pgConfigFromUrl(adminUrl), database: 'postgres', max: 6, idleTimeoutMillis: 1_000, allowExitOnIdle: true });
+    pool = new pg.Pool({ ...pgConfigFromUrl(adminUrl), database: 'postgres', max: 6, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
     pool.on('error', () => undefined);
     adminPools.set(adminUrl, pool);
   }
