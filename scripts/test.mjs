@@ -34,9 +34,9 @@ const res = spawnSync(
     '--experimental-vm-modules',
     '--no-warnings=ExperimentalWarning',
     // Young generation of 32 MB semi-spaces (V8's default is 16 MB): the specs allocate fast (requests, Prisma,
-    // Nest), and fewer scavenges cost less CPU. Jest's workers inherit the flag. Three in-band runs of three
-    // bundles each took 40.5-44.1 core-s with the default against 37.2-38.8 with 32 MB (64 MB: 38.0-41.6;
-    // 128 MB: 43.8-45.4), the largest process 530-640 MB.
+    // Nest), and fewer scavenges cost less CPU. Jest's workers inherit the flag. In-band runs of three bundles
+    // took 40.5-44.1 core-s with the default, 37.2-38.4 with 32 MB (64 MB: 38.0-41.6; 128 MB: 43.8-45.4);
+    // the largest process 530-640 MB.
     '--max-semi-space-size=32',
     path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
     ...jestArgs,
