@@ -1,4 +1,4 @@
-import { DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { DynamicModule, type InjectionToken, Module, type Provider, type Type } from '@nestjs/common';
 import { CLI_COMMANDS } from '../modules/clients/commands/index.js';
 import { OPERATIONS_COMMANDS } from '../modules/operations/commands/index.js';
 import { CliProgram } from './cli-program.js';
@@ -7,9 +7,10 @@ import { CliProgram } from './cli-program.js';
 export const ALL_COMMANDS: readonly Type[] = [...CLI_COMMANDS, ...OPERATIONS_COMMANDS];
 
 /** What Nest injects into a class's constructor: its parameter types, with `@Inject(token)` overriding them. */
-export function constructorTokens(type: Type): unknown[] {
-  const tokens: unknown[] = [...((Reflect.getMetadata('design:paramtypes', type) as unknown[] | undefined) ?? [])];
-  for (const { index, param } of (Reflect.getMetadata('self:paramtypes', type) as { index: number; param: unknown }[] | undefined) ?? [])
+export function constructorTokens(type: Type): InjectionToken[] {
+  const tokens: InjectionToken[] = [...((Reflect.getMetadata('design:paramtypes', type) as InjectionToken[] | undefined) ?? [])];
+  for (const { index, param } of (Reflect.getMetadata('self:paramtypes', type) as { index: number; param: InjectionToken }[] | undefined) ??
+    [])
     tokens[index] = param;
   return tokens;
 }
@@ -25,9 +26,9 @@ export function constructorTokens(type: Type): unknown[] {
 @Module({})
 export class CliArgumentsModule {
   static forRoot(): DynamicModule {
-    const absent = new Map<unknown, Provider>();
+    const absent = new Map<InjectionToken, Provider>();
     for (const command of ALL_COMMANDS)
-      for (const token of constructorTokens(command)) absent.set(token, { provide: token as string, useValue: null });
+      for (const token of constructorTokens(command)) absent.set(token, { provide: token, useValue: null });
     return { module: CliArgumentsModule, providers: [...absent.values(), CliProgram, ...ALL_COMMANDS] };
   }
 }

@@ -13,7 +13,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeShared, deferDatabaseDrops, dropDeferredDatabases, shareDefaultApp } from '../helpers/test-app.js';
+import { beginBundle, endBundle } from '../helpers/test-app.js';
 
 const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_DIRS = ['e2e', 'integration'];
@@ -113,13 +113,8 @@ export async function loadBundle(bundleUrl: string): Promise<void> {
   const name = path.basename(fileURLToPath(bundleUrl)).replace(/\.bundle-spec\.ts$/, '');
   const specs = BUNDLES[name];
   if (!specs) throw new Error(`No bundle named "${name}" in test/bundles/bundles.ts`);
-  deferDatabaseDrops();
-  shareDefaultApp();
+  beginBundle();
   for (const spec of specs) await import(`../${spec}.js`);
-  // After every spec's own afterAll: what the specs shared (the default application, see shareDefaultApp; a
-  // second database server), then the bundle's test databases, dropped together (see deferDatabaseDrops).
-  afterAll(async () => {
-    await closeShared();
-    await dropDeferredDatabases();
-  }, 300_000);
+  // After every spec's own afterAll: what the specs shared, then the bundle's test databases, dropped together.
+  afterAll(() => endBundle(), 300_000);
 }

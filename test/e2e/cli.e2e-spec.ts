@@ -143,12 +143,11 @@ describe('e2e/cli', () => {
 
     it('exits 2 on usage errors: no command, an unknown command, a missing option, a bad value', async () => {
       // Checked before any database is reached: this one cannot be reached, and reaching it would exit 1.
-      const unknown = await cliWith({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:9/none' }, 'clients:explode');
+      const unreachable = { DATABASE_URL: 'postgresql://nobody@127.0.0.1:9/none' };
+      const unknown = await cliWith(unreachable, 'clients:explode');
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toMatch(/unknown command 'clients:explode'/);
-      expect(
-        (await cliWith({ DATABASE_URL: 'postgresql://nobody@127.0.0.1:9/none' }, 'clients:migrate', '--concurrency', 'zero')).code,
-      ).toBe(2);
+      expect((await cliWith(unreachable, 'clients:migrate', '--concurrency', 'zero')).code).toBe(2);
       expect((await cli()).code).toBe(2);
       expect((await cli('clients:explode')).code).toBe(2);
       const missing = await cli('clients:create', '--name', 'X');

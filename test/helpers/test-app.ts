@@ -55,12 +55,7 @@ export async function createTestDatabase(): Promise<{ url: string; adminUrl: str
  */
 let deferredDrops: string[] | null = null;
 
-/** From now on, test databases are dropped by `dropDeferredDatabases`, not when their app closes. */
-export function deferDatabaseDrops(): void {
-  deferredDrops ??= [];
-}
-
-export async function dropDeferredDatabases(): Promise<void> {
+async function dropDeferredDatabases(): Promise<void> {
   const names = deferredDrops ?? [];
   deferredDrops = [];
   if (names.length > 0) await dropTestDatabases(readState().adminUrl, names);
@@ -136,52 +131,55 @@ export interface TestApp {
 /**
  * In a bundle (test/bundles), the spec files that ask for the default
  * configuration (`createTestApp()`, no overrides, no database of their own)
- * share one application and main database, closed at the bundle's end: each
- * application costs ~0.3 s of CPU to build and close, its main database and
- * ~8 connections (a backend start-up each). Every spec's data is its own
- * anyway: its clients, users and e-mails are made with random names. Its
- * `close()` sets the clock back to the real time (a spec may have fixed it). A
- * spec that needs an application and main database no other spec touches (it
- * counts every client, or holds a second application beside it) asks for one
- * with an override or `{ own: true }`.
+ * share one application and main database, closed at the bundle's end: an
+ * application with its main database and connections cost ~1 s of CPU to
+ * build, run beside the others and close (28 fewer saved ~30 core-s a run).
+ * Every spec's data is its own anyway: its clients, users and e-mails are
+ * made with random names. Its `close()` sets the clock back to the real time
+ * (a spec may have fixed it). A spec that needs an application and main
+ * database no other spec touches (it counts every client, or holds a second
+ * application beside it) asks for one with an override or `{ own: true }`.
  */
 let sharedApp: Promise<TestApp> | null = null;
-let sharing = false;
-
-/** From now on, `createTestApp()` with the default configuration hands out the one shared application. */
-export function shareDefaultApp(): void {
-  sharing = true;
-}
-
-/** Whether this process runs a bundle (see shareDefaultApp): what its specs share lives until the bundle ends. */
-export function inBundle(): boolean {
-  return sharing;
-}
-
 const atEnd: (() => Promise<void>)[] = [];
+
+/**
+ * This process runs a bundle from now on: its test databases are dropped at its end (see deferredDrops), and
+ * what its specs share (the default application, what atBundleEnd is given) lives until then.
+ */
+export function beginBundle(): void {
+  deferredDrops ??= [];
+}
+
+/** Whether this process runs a bundle (see beginBundle). */
+export function inBundle(): boolean {
+  return deferredDrops !== null;
+}
+
 /** In a bundle, runs `fn` when it ends, after every spec's afterAll (e.g. stops a server its specs shared). */
 export function atBundleEnd(fn: () => Promise<void>): void {
   atEnd.push(fn);
 }
 
-/** Closes what the bundle's specs shared: the default application, then what atBundleEnd was given. */
-export async function closeShared(): Promise<void> {
+/** After every spec's afterAll: the shared application, then what atBundleEnd was given, then the deferred drops. */
+export async function endBundle(): Promise<void> {
   const app = sharedApp;
   sharedApp = null;
   await (await app?.catch(() => null))?.close();
   for (const fn of atEnd.splice(0)) await fn();
+  await dropDeferredDatabases();
 }
 
 /**
  * A full application on its own fresh main database, with the shared tenant
  * template made current (cheap when it already is); in a bundle, the default
- * configuration's is shared (see shareDefaultApp).
+ * configuration's is shared (see sharedApp).
  */
 export async function createTestApp(
   overrides: Record<string, string> = {},
   options: { keepDatabase?: boolean; database?: Awaited<ReturnType<typeof createTestDatabase>>; own?: boolean } = {},
 ): Promise<TestApp> {
-  if (sharing && !options.own && !options.keepDatabase && !options.database && Object.keys(overrides).length === 0) {
+  if (inBundle() && !options.own && !options.keepDatabase && !options.database && Object.keys(overrides).length === 0) {
     sharedApp ??= openTestApp({}, {});
     const t = await sharedApp.catch((err: unknown) => {
       sharedApp = null;
