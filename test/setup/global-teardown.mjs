@@ -1,5 +1,5 @@
 // Stops the embedded PostgreSQL this run started, unless another test run is
-// still using it (parallel runs share the server on TEST_PG_PORT).
+// still using it (parallel runs of one clone share its server).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
