@@ -58,12 +58,7 @@ describe('e2e/access-tokens', () => {
     await t?.close();
   });
 
-  /**
-   * Another instance on the same main database, as behind a load balancer.
-   * Passport's registry is process-global, so while it is open its strategy
-   * answers HTTP requests of both apps; each app's own caches are reached
-   * through its AuthContextService.
-   */
+  /** Another instance on the same main database, as behind a load balancer, with its own caches. */
   function secondInstance(): Promise<TestApp> {
     return createTestApp({}, { database: { ...t.db, drop: async () => undefined }, keepDatabase: true });
   }

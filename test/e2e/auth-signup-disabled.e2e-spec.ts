@@ -2,7 +2,6 @@ import { createTestApp, TestApp } from '../helpers/test-app.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 
 describe('e2e/auth-signup-disabled', () => {
-  // Its own file: an app per file (Passport's strategies are process-global).
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ SIGNUP_ENABLED: 'false' });

@@ -140,8 +140,7 @@ describe('e2e/auth-throttle', () => {
 
     // Behind no configured proxy, X-Forwarded-For is the caller's own text: it must not buy fresh addresses.
     it('ignores X-Forwarded-For unless TRUST_PROXY names the proxy', async () => {
-      // Its own application: beside this spec's, it must be the newer one (see JwtStrategy's hand-back).
-      const direct = await createTestApp({}, { own: true });
+      const direct = await createTestApp();
       try {
         const email = `direct-${unique()}@example.test`;
         const send = () =>

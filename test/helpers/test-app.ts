@@ -137,8 +137,8 @@ export interface TestApp {
  * Every spec's data is its own anyway: its clients, users and e-mails are
  * made with random names. Its `close()` sets the clock back to the real time
  * (a spec may have fixed it). A spec that needs an application and main
- * database no other spec touches (it counts every client, or holds a second
- * application beside it) asks for one with an override or `{ own: true }`.
+ * database no other spec touches (it counts every client) asks for one with
+ * an override or `{ own: true }`.
  */
 let sharedApp: Promise<TestApp> | null = null;
 const atEnd: (() => Promise<void>)[] = [];

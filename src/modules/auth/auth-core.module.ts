@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfigService } from '../../config/config.service.js';
 import { AuthContextService } from './auth-context.service.js';
 import { AuthStateRepository } from './auth-state.repository.js';
@@ -11,7 +10,6 @@ import { TenantGuard } from './guards/tenant.guard.js';
 import { CapabilitiesGuard } from './guards/capabilities.guard.js';
 import { ImpersonationPolicyGuard } from './guards/impersonation-policy.guard.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
-import { PASSPORT_OPTIONS } from './auth.constants.js';
 import { AccessTokensRepository } from './access-tokens.repository.js';
 import { AccessTokenUsageService } from './access-token-usage.service.js';
 
@@ -33,13 +31,12 @@ const providers = [
 @Global()
 @Module({
   imports: [
-    PassportModule.register(PASSPORT_OPTIONS),
     JwtModule.registerAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => ({ secret: config.get('JWT_SECRET'), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
   providers,
-  exports: [...providers, JwtModule, PassportModule],
+  exports: [...providers, JwtModule],
 })
 export class AuthCoreModule {}

@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 import { jest } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { JwtModule, JwtService } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { Test, TestingModule } from '@nestjs/testing';
 import passport from 'passport';
 import { Strategy } from 'passport-jwt';
@@ -11,7 +10,6 @@ import { ClientSuspendedError, ServiceUnavailableError, UnauthenticatedError } f
 import { AppConfigService } from '../../../config/config.service.js';
 import type { AccessTokenClaims, AuthContext } from '../auth-context.js';
 import { AuthContextService } from '../auth-context.service.js';
-import { PASSPORT_OPTIONS } from '../auth.constants.js';
 import { ImpersonationAuditService } from '../impersonation-audit.service.js';
 import { AccessTokenUsageService } from '../access-token-usage.service.js';
 import { bearerToken, JwtStrategy } from '../strategies/jwt.strategy.js';
@@ -36,15 +34,15 @@ interface Harness {
 }
 
 /** The guard and strategy as the app wires them, with the caller lookup and the audit log faked. */
-async function harness(resolve: Resolve = async (claims) => authOf(claims)): Promise<Harness> {
+async function harness(resolve: Resolve = async (claims) => authOf(claims), secret = SECRET): Promise<Harness> {
   const fakes = { resolve: jest.fn(resolve), track: jest.fn<ImpersonationAuditService['track']>() };
   const module = await Test.createTestingModule({
-    imports: [PassportModule.register(PASSPORT_OPTIONS), JwtModule.register({ secret: SECRET })],
+    imports: [JwtModule.register({ secret })],
     providers: [
       JwtAuthGuard,
       JwtStrategy,
       TokenService,
-      { provide: AppConfigService, useValue: new AppConfigService({ JWT_SECRET: SECRET, ACCESS_TOKEN_TTL: 900 } as never) },
+      { provide: AppConfigService, useValue: new AppConfigService({ JWT_SECRET: secret, ACCESS_TOKEN_TTL: 900 } as never) },
       { provide: AuthContextService, useValue: { resolve: fakes.resolve } },
       { provide: ImpersonationAuditService, useValue: { track: fakes.track } },
       { provide: AccessTokenUsageService, useValue: { touch: () => undefined } },
@@ -173,19 +171,33 @@ describe('JwtAuthGuard with the JwtStrategy', () => {
   });
 });
 
-// Passport's registry is process-global: a process holds one 'jwt' strategy, and a closed app's must never answer.
-describe('JwtStrategy registration', () => {
+describe('JwtAuthGuard with several applications in one process', () => {
   const registered = () => (passport as unknown as { _strategy(name: string): unknown })._strategy('jwt');
 
-  it('hands the registration back to the app still open when another closes', async () => {
+  it("answers with its own application's strategy, not the newest one, and leaves passport's registry empty", async () => {
     const first = await harness();
-    const second = await harness();
-    expect(registered()).toBe(second.module.get(JwtStrategy));
-    await second.module.close();
-    expect(registered()).toBe(first.module.get(JwtStrategy));
-    await expect(first.guard.canActivate(http(`Bearer ${first.tokens.signAccess(claims)}`).ctx)).resolves.toBe(true);
-    await first.module.close();
+    const second = await harness(undefined, 'another-guard-spec-secret-0123456789abcdef');
+    const [firstToken, secondToken] = [first.tokens.signAccess(claims), second.tokens.signAccess(claims)];
+    await expect(first.guard.canActivate(http(`Bearer ${firstToken}`).ctx)).resolves.toBe(true);
+    await expect(first.guard.canActivate(http(`Bearer ${secondToken}`).ctx)).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(second.guard.canActivate(http(`Bearer ${secondToken}`).ctx)).resolves.toBe(true);
+    await expect(second.guard.canActivate(http(`Bearer ${firstToken}`).ctx)).rejects.toBeInstanceOf(UnauthenticatedError);
     expect(registered()).toBeUndefined();
+    await Promise.all([first.module.close(), second.module.close()]);
+  });
+
+  it('keeps concurrent requests apart: each gets the caller of its own token', async () => {
+    // The lookup answers in another order than the requests came in, so outcomes cross if requests share state.
+    let n = 0;
+    const h = await harness(async (c) => {
+      await new Promise((r) => setTimeout(r, 20 - 2 * (n++ % 10)));
+      return authOf(c);
+    });
+    const users = Array.from({ length: 20 }, (_, i) => `7c9e6679-7425-40de-944b-${String(i).padStart(12, '0')}`);
+    const requests = users.map((sub, i) => http(`Bearer ${i % 2 ? h.tokens.signAccess({ ...claims, sub }) : sign({ ...claims, sub })}`));
+    await Promise.all(requests.map(({ ctx }) => h.guard.canActivate(ctx)));
+    expect(requests.map(({ req }) => req.auth?.user.id)).toEqual(users);
+    await h.module.close();
   });
 });
 

@@ -1,13 +1,14 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import passport from 'passport';
 import { DomainError, ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../../../common/errors.js';
 import { isDatabaseUnavailable } from '../../../common/prisma-errors.js';
 import { RequestContext } from '../../../common/request-context.js';
 import type { AuthContext } from '../auth-context.js';
 import { ImpersonationAuditService } from '../impersonation-audit.service.js';
 import { NOT_WITH_ACCESS_TOKEN } from '../auth.constants.js';
+import { JwtStrategy } from '../strategies/jwt.strategy.js';
 
 /** What a failure to resolve the caller is answered with. */
 function refusal(err: unknown): Error {
@@ -19,26 +20,25 @@ function refusal(err: unknown): Error {
 
 /**
  * Step 1 of every protected route: a valid, live access token, checked by
- * the JwtStrategy (passport-jwt) and put on `req.auth`. A missing, malformed,
+ * this application's JwtStrategy (passport-jwt) and put on `req.auth`. A missing, malformed,
  * forged or expired token is 401 UNAUTHENTICATED; what the strategy's
  * validation throws passes through (403 CLIENT_SUSPENDED, 401 with its own
  * message), except an unreachable main database, which is 503. A personal
  * access token on a route marked `@NotWithAccessToken()` is 403 FORBIDDEN.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
+export class JwtAuthGuard implements CanActivate {
   constructor(
+    private readonly strategy: JwtStrategy,
     private readonly audit: ImpersonationAuditService,
     private readonly reflector: Reflector,
-  ) {
-    super();
-  }
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const auth = req.auth!;
+    const auth = await this.authenticate(req, http.getResponse<FastifyReply>());
+    req.auth = auth;
     const store = RequestContext.current();
     if (store) {
       store.userId = auth.user.id;
@@ -55,10 +55,16 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  /** Passport's outcome: `err` is what validation threw, no `user` a token that failed verification. */
-  override handleRequest<T = AuthContext>(err: unknown, user: T | false | null): T {
-    if (err) throw refusal(err);
-    if (!user) throw new UnauthenticatedError();
-    return user;
+  /**
+   * Runs this application's own strategy, not the one passport's process-global registry holds under 'jwt' (the
+   * newest application's, when a process runs several): its keys and databases are the ones this guard's routes
+   * belong to. Passport attaches a request's outcome (success, fail, error) to the strategy object it runs, so
+   * each request runs on an object of its own whose prototype is the strategy.
+   */
+  private authenticate(req: FastifyRequest, res: FastifyReply): Promise<AuthContext> {
+    return new Promise((resolve, reject) => {
+      const outcome = (err: unknown, user?: AuthContext | false) => (err || !user ? reject(refusal(err)) : resolve(user));
+      passport.authenticate(Object.create(this.strategy) as JwtStrategy, { session: false }, outcome)(req, res, outcome);
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
@@ -21,18 +21,6 @@ export function bearerToken(header: string | string[] | undefined): string | nul
 }
 
 /**
- * The strategies of this process's open apps, oldest first; passport holds
- * the last (the mixin registers each new strategy on construction). Passport's
- * registry is process-global and `AuthGuard('jwt')` looks the name up in it,
- * so one strategy serves every app of the process: a process runs one app
- * (`main.ts`, `cli.ts`). The in-process second instances some tests start
- * share the main database and secret, so whichever strategy answers, the
- * answer is the same; a closed app's strategy must never answer, hence the
- * hand-back in onModuleDestroy.
- */
-const live: JwtStrategy[] = [];
-
-/**
  * Resolves the caller of a request: passport-jwt verifies the bearer token
  * (HS256 only, so `alg: none` and key confusion are refused; our issuer and
  * the API audience; expiry), then `validate` requires an expiry and checks,
@@ -43,7 +31,7 @@ const live: JwtStrategy[] = [];
  * into 503.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy) implements OnModuleDestroy {
+export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
     private readonly tokens: TokenService,
     private readonly contexts: AuthContextService,
@@ -59,7 +47,10 @@ export class JwtStrategy extends PassportStrategy(Strategy) implements OnModuleD
       ignoreExpiration: false,
       passReqToCallback: true,
     });
-    live.push(this);
+    // JwtAuthGuard runs its own application's strategy. Passport's registry, where the mixin has just put this
+    // one, is process-global: it would keep a closed application alive and answer for another application of the
+    // process (tests run several).
+    passport.unuse(this.name);
   }
 
   /**
@@ -96,15 +87,5 @@ export class JwtStrategy extends PassportStrategy(Strategy) implements OnModuleD
     if (typeof payload?.exp !== 'number') throw new UnauthenticatedError();
     const claims = this.tokens.rememberAccess(bearerToken(req.headers.authorization)!, payload);
     return this.contexts.resolve(claims);
-  }
-
-  onModuleDestroy(): void {
-    const wasRegistered = live.at(-1) === this;
-    const i = live.indexOf(this);
-    if (i >= 0) live.splice(i, 1);
-    if (!wasRegistered) return;
-    const newest = live.at(-1);
-    if (newest) passport.use(newest);
-    else passport.unuse(this.name);
   }
 }
