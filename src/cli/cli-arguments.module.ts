@@ -1,19 +1,11 @@
-import { DynamicModule, type InjectionToken, Module, type Provider, type Type } from '@nestjs/common';
+import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { CLI_COMMANDS } from '../modules/clients/commands/index.js';
 import { OPERATIONS_COMMANDS } from '../modules/operations/commands/index.js';
+import { absentDependencies } from './absent-dependencies.js';
 import { CliProgram } from './cli-program.js';
 
 /** Every command of the CLI (src/cli/cli.module.ts registers the same list with their services). */
 export const ALL_COMMANDS: readonly Type[] = [...CLI_COMMANDS, ...OPERATIONS_COMMANDS];
-
-/** What Nest injects into a class's constructor: its parameter types, with `@Inject(token)` overriding them. */
-export function constructorTokens(type: Type): InjectionToken[] {
-  const tokens: InjectionToken[] = [...((Reflect.getMetadata('design:paramtypes', type) as InjectionToken[] | undefined) ?? [])];
-  for (const { index, param } of (Reflect.getMetadata('self:paramtypes', type) as { index: number; param: InjectionToken }[] | undefined) ??
-    [])
-    tokens[index] = param;
-  return tokens;
-}
 
 /**
  * The command tree alone, for checking the arguments: the commands, with
@@ -26,9 +18,6 @@ export function constructorTokens(type: Type): InjectionToken[] {
 @Module({})
 export class CliArgumentsModule {
   static forRoot(): DynamicModule {
-    const absent = new Map<InjectionToken, Provider>();
-    for (const command of ALL_COMMANDS)
-      for (const token of constructorTokens(command)) absent.set(token, { provide: token, useValue: null });
-    return { module: CliArgumentsModule, providers: [...absent.values(), CliProgram, ...ALL_COMMANDS] };
+    return { module: CliArgumentsModule, providers: [...absentDependencies(ALL_COMMANDS), CliProgram, ...ALL_COMMANDS] };
   }
 }
