@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app.js';
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { RateLimitedError } from '../../src/common/errors.js';
+import { InvalidCredentialsError } from '../../src/modules/auth/auth.errors.js';
 import { ThrottleService } from '../../src/modules/auth/throttle.service.js';
 import { THROTTLE_RULES, throttleKey } from '../../src/modules/auth/throttle.policy.js';
 import { TwoFactorRepository } from '../../src/modules/auth/two-factor.repository.js';
@@ -136,6 +137,23 @@ describe('integration/auth', () => {
       const rows = await main.refreshToken.findMany({ where: { session: { userId } } });
       expect(rows.map((r) => r.tokenHash)).toEqual([hashRefreshToken(tokens.refreshToken)]);
       expect(JSON.stringify(rows)).not.toContain(tokens.refreshToken);
+    });
+
+    // Sign-in verifies the password, then starts the session: a password change committed in between ends that
+    // sign-in (the session is written only while the verified hash is still the user's).
+    it('starts no session when the password it verified has changed since', async () => {
+      const { userId } = await createUserWithToken(t, { clientId: null, roleKeys: [] });
+      const { passwordHash } = await main.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
+      const sessions = t.get(SessionsService);
+      const count = () => main.session.count({ where: { userId } });
+      const before = await count();
+      const user = { id: userId, clientId: null };
+      await expect(sessions.start(user, {}, { verifiedPasswordHash: `${passwordHash}, before a change` })).rejects.toBeInstanceOf(
+        InvalidCredentialsError,
+      );
+      expect(await count()).toBe(before);
+      await sessions.start(user, {}, { verifiedPasswordHash: passwordHash });
+      expect(await count()).toBe(before + 1);
     });
 
     // Rotation across instances: the database decides, not an in-process lock.

@@ -15,6 +15,7 @@ import {
   toTimeEntryDto,
 } from '../../src/modules/time-tracking/index.js';
 import { SYSTEM_ROLES } from '../../src/modules/identity/capabilities.js';
+import { TasksRepository } from '../../src/modules/time-tracking/tasks.repository.js';
 import { createTestApp, createUserWithToken, leaseTenant, provisionClient, TestApp, withTenant } from '../helpers/test-app.js';
 
 describe('integration/time-tracking-services', () => {
@@ -177,6 +178,19 @@ describe('integration/time-tracking-services', () => {
       ).rejects.toBeInstanceOf(ForbiddenError);
       const byManager = await inTenant(() => reports.summary(manager, { from: '2026-03-01', to: '2026-06-30', groupBy: 'user' }));
       expect(byManager.groups.map((g) => g.key)).toEqual([member.userId]);
+    });
+  });
+
+  describe('a task that went away before the write', () => {
+    // TasksService looks a task up before it writes; one deleted in between is found missing by the write itself.
+    it('updates and deletes nothing, and says so', async () => {
+      const tasks = t.get(TasksRepository);
+      await inTenant(async () => {
+        const task = await tasks.create({ projectId, title: 'Soon gone' }, 1_000);
+        expect(await tasks.delete(task.id)).toBe(true);
+        expect(await tasks.update(task.id, { title: 'Too late' })).toBeNull();
+        expect(await tasks.delete(task.id)).toBe(false);
+      });
     });
   });
 });
