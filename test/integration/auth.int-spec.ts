@@ -3,6 +3,7 @@ import { createTestApp, createUserWithToken, TestApp } from '../helpers/test-app
 import { MainPrismaService } from '../../src/database/main-prisma.service.js';
 import { RateLimitedError } from '../../src/common/errors.js';
 import { InvalidCredentialsError } from '../../src/modules/auth/auth.errors.js';
+import { ThrottleRepository } from '../../src/modules/auth/throttle.repository.js';
 import { ThrottleService } from '../../src/modules/auth/throttle.service.js';
 import { THROTTLE_RULES, throttleKey } from '../../src/modules/auth/throttle.policy.js';
 import { TwoFactorRepository } from '../../src/modules/auth/two-factor.repository.js';
@@ -96,6 +97,18 @@ describe('integration/auth', () => {
       const row = await main.authThrottle.findUniqueOrThrow({ where: { key: throttleKey('2fa', 'account', account) } });
       expect(row.failures).toBe(1);
       expect(row.lockedUntil).toBeNull();
+    });
+
+    // Sign-in prunes now and then (1 % of attempts); what it drops must be old windows only.
+    it('prunes the counters whose window began before the given age, and only those', async () => {
+      const rule = THROTTLE_RULES['2fa'].account;
+      const [old, recent] = [`prune-old-${unique()}`, `prune-recent-${unique()}`];
+      const repo = t.get(ThrottleRepository);
+      for (const key of [old, recent]) await repo.count(key, rule);
+      await main.authThrottle.update({ where: { key: old }, data: { windowStart: new Date(Date.now() - 2 * 3600_000) } });
+      await repo.prune(3600);
+      const left = await main.authThrottle.findMany({ where: { key: { in: [old, recent] } }, select: { key: true } });
+      expect(left.map((r) => r.key)).toEqual([recent]);
     });
   });
 
