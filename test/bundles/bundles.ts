@@ -7,6 +7,13 @@
  * own `describe` named after its path, so its hooks and application stay its
  * own. `npm test -- <path>` runs the named spec files on their own instead.
  *
+ * Six bundles for Jest's three workers: three long ones that start first, then
+ * three shorter ones that fill in as those end. Each bundle costs its load and
+ * warm-up once, so fewer bundles cost less CPU, but one that starts last and
+ * runs long leaves a core idle at the end. Against eleven smaller bundles,
+ * these took 8 % less CPU (146 against 159 core-s) and 4 s less (83 against
+ * 87 s) in two interleaved pairs of full runs.
+ *
  * Every spec file under test/e2e and test/integration must be in exactly one
  * bundle: loading any bundle fails otherwise, so a new spec cannot go unrun.
  */
@@ -21,48 +28,13 @@ const SPEC_FILE = /\.(e2e|int)-spec\.ts$/;
 
 /** Bundle name (its file: `<name>.bundle-spec.ts`) → spec files, relative to test/, without `.ts`. */
 export const BUNDLES: Record<string, string[]> = {
-  cli: [
+  'tenant-lifecycle': [
     'e2e/cli.e2e-spec',
     'integration/clients-migrations.int-spec',
     'integration/migrator.int-spec',
     'integration/provisioning.int-spec',
-  ],
-  operations: ['e2e/operations.e2e-spec', 'e2e/maintenance.e2e-spec', 'integration/job-takeover.int-spec'],
-  placement: ['integration/clients-move.int-spec', 'integration/clients-servers.int-spec'],
-  integrations: [
-    'e2e/webhooks-dispatch.e2e-spec',
-    'e2e/webhooks.e2e-spec',
-    'e2e/chat.e2e-spec',
-    'e2e/chat-llm.e2e-spec',
-    'e2e/chat-cpu.e2e-spec',
-    'e2e/idempotency.e2e-spec',
-    'e2e/etags.e2e-spec',
-  ],
-  auth: [
-    'e2e/auth-throttle.e2e-spec',
-    'e2e/auth.e2e-spec',
-    'e2e/access-tokens.e2e-spec',
-    'e2e/auth-signup-disabled.e2e-spec',
-    'integration/auth.int-spec',
-    'e2e/platform.e2e-spec',
-  ],
-  administration: [
-    'e2e/clients.e2e-spec',
-    'e2e/impersonation.e2e-spec',
-    'e2e/impersonation-routes.e2e-spec',
-    'e2e/users.e2e-spec',
-    'e2e/roles.e2e-spec',
-    'e2e/roles-concurrency.e2e-spec',
-  ],
-  'time-tracking': [
-    'e2e/concurrency.e2e-spec',
-    'e2e/time-timer.e2e-spec',
-    'e2e/time-entries.e2e-spec',
-    'e2e/reports.e2e-spec',
-    'e2e/projects.e2e-spec',
-    'e2e/tasks.e2e-spec',
-    'integration/time-tracking-services.int-spec',
-    'e2e/isolation.e2e-spec',
+    'integration/clients-move.int-spec',
+    'integration/clients-servers.int-spec',
   ],
   contract: [
     'e2e/openapi-client.e2e-spec',
@@ -71,8 +43,6 @@ export const BUNDLES: Record<string, string[]> = {
     'e2e/openapi-examples.e2e-spec',
     'e2e/docs.e2e-spec',
     'e2e/http-hardening.e2e-spec',
-  ],
-  fuzz: [
     'e2e/fuzz.e2e-spec',
     'e2e/fuzz-regressions.e2e-spec',
     'e2e/faults.e2e-spec',
@@ -80,11 +50,43 @@ export const BUNDLES: Record<string, string[]> = {
     'integration/docker-files.int-spec',
     'integration/prisma-plan-cache.int-spec',
   ],
-  tenancy: [
+  identity: [
+    'e2e/auth-throttle.e2e-spec',
+    'e2e/auth.e2e-spec',
+    'e2e/access-tokens.e2e-spec',
+    'e2e/auth-signup-disabled.e2e-spec',
+    'integration/auth.int-spec',
+    'e2e/platform.e2e-spec',
+    'e2e/clients.e2e-spec',
+    'e2e/impersonation.e2e-spec',
+    'e2e/impersonation-routes.e2e-spec',
+    'e2e/users.e2e-spec',
+    'e2e/roles.e2e-spec',
+    'e2e/roles-concurrency.e2e-spec',
+  ],
+  'tenant-data': [
+    'e2e/concurrency.e2e-spec',
+    'e2e/time-timer.e2e-spec',
+    'e2e/time-entries.e2e-spec',
+    'e2e/reports.e2e-spec',
+    'e2e/projects.e2e-spec',
+    'e2e/tasks.e2e-spec',
+    'integration/time-tracking-services.int-spec',
+    'e2e/isolation.e2e-spec',
     'e2e/limits.e2e-spec',
     'integration/limits.int-spec',
     'integration/tenant-connections.int-spec',
     'integration/tenant-context.int-spec',
+  ],
+  operations: ['e2e/operations.e2e-spec', 'e2e/maintenance.e2e-spec', 'integration/job-takeover.int-spec'],
+  integrations: [
+    'e2e/webhooks-dispatch.e2e-spec',
+    'e2e/webhooks.e2e-spec',
+    'e2e/chat.e2e-spec',
+    'e2e/chat-llm.e2e-spec',
+    'e2e/chat-cpu.e2e-spec',
+    'e2e/idempotency.e2e-spec',
+    'e2e/etags.e2e-spec',
   ],
 };
 

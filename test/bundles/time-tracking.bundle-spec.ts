@@ -1,3 +1,0 @@
-import { loadBundle } from './bundles.js';
-
-await loadBundle(import.meta.url);
