@@ -9,8 +9,13 @@ import { atBundleEnd, inBundle, type TestApp } from './test-app.js';
 
 export interface SecondServer {
   adminUrl: string;
-  /** Drops the tenant databases and roles `t` placed on `serverName` (the test database's drop knows only the first server), then stops the server and removes its data. */
+  /** Drops the tenant databases and roles `t` placed on `serverName` (the test database's drop knows only the first server), then, outside a bundle, stops the server and removes its data. */
   stop(t: TestApp | undefined, serverName: string): Promise<void>;
+}
+
+interface EmbeddedServer {
+  adminUrl: string;
+  stop(): Promise<void>;
 }
 
 /** The second server of this bundle's specs (see startSecondServer). */
@@ -27,11 +32,6 @@ async function startServer(prefix: string): Promise<EmbeddedServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-interface EmbeddedServer {
-  adminUrl: string;
-  stop(): Promise<void>;
 }
 
 /**

@@ -37,7 +37,8 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const auth = await this.authenticate(req, http.getResponse<FastifyReply>());
+    const res = http.getResponse<FastifyReply>();
+    const auth = await this.authenticate(req, res);
     req.auth = auth;
     const store = RequestContext.current();
     if (store) {
@@ -47,7 +48,7 @@ export class JwtAuthGuard implements CanActivate {
     }
     if (auth.impersonation) {
       // Every request made with an impersonation token is audited, refused ones included.
-      this.audit.track(auth.impersonation.sessionId, req, http.getResponse<FastifyReply>());
+      this.audit.track(auth.impersonation.sessionId, req, res);
     }
     if (auth.accessToken && this.reflector.getAllAndOverride<boolean>(NOT_WITH_ACCESS_TOKEN, [context.getHandler(), context.getClass()])) {
       throw new ForbiddenError('Not available with a personal access token');
